@@ -1,0 +1,71 @@
+/* Configuration: defaults, the INI file (inih), then command-line flags on top. */
+#ifndef CITYDECK_CONFIG_H
+#define CITYDECK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_MAX_FEEDS 16
+#define CONFIG_NAME_MAX 32
+
+struct feed_config {
+    char name[CONFIG_NAME_MAX]; /* from [feed.NAME] */
+    char *kind;                 /* adapter: "open311", ... */
+    char *url;                  /* absolute URL; NULL = hub URL + path */
+    char *path;                 /* path below the hub URL */
+    int interval_ms;            /* time between polls */
+    int timeout_ms;             /* whole request */
+    size_t max_bytes;           /* response cap (decoded bytes) */
+    char *token_env;            /* bearer token from this environment variable */
+    char *token_file;           /* ... or from this file (must be mode 0600) */
+    char *unit_attribute;       /* Open311: attribute naming the commune/ward code */
+    bool enabled;
+};
+
+struct config {
+    char *path; /* the file that was loaded, NULL if none */
+    char *hub_url;
+    bool demo;
+    bool read_only;
+    bool mouse;
+    bool ascii;
+    bool allow_http; /* plain http to non-loopback hosts */
+    char *log_path;
+    char *snapshot_view;
+    int snap_cols, snap_rows;
+    /* --demo: the bundled simulator */
+    char *sim_path;
+    double demo_speed;
+    unsigned demo_seed;
+    char *demo_province;
+    char *demo_start;
+    struct feed_config feeds[CONFIG_MAX_FEEDS];
+    int nfeeds;
+};
+
+/* Fills c with the built-in defaults, including the default feeds. */
+void config_init(struct config *c);
+void config_free(struct config *c);
+
+/* Loads an INI file over the current values. On a bad line returns -1 and writes
+ * "FILE:LINE: [section] key: reason" into err. */
+int config_load(struct config *c, const char *path, char *err, size_t errsz);
+
+/* The default file: $XDG_CONFIG_HOME/citydeck/config.ini (or ~/.config/...). Returns a new
+ * string, or NULL when no such file exists. */
+char *config_default_path(void);
+
+struct feed_config *config_feed(struct config *c, const char *name);
+
+/* Parses "120x40" into cols/rows; returns 0 or -1. */
+int config_parse_size(const char *s, int *cols, int *rows);
+
+/* Parses sizes such as "8M", "512K", "1048576" into bytes; returns 0 or -1. */
+int config_parse_bytes(const char *s, size_t *out);
+
+/* Reads a bearer token for a feed: from token_env, else token_file (refused unless the file is
+ * private to its owner). Returns a new string, NULL when none is configured, and on error NULL
+ * with err filled. The token is never logged. */
+char *config_read_token(const struct feed_config *f, char *err, size_t errsz);
+
+#endif

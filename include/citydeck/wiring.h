@@ -1,0 +1,30 @@
+/* Feeds from the configuration: each [feed.NAME] becomes a poller schedule whose adapter
+ * parses off the loop and whose batches merge into the store. */
+#ifndef CITYDECK_WIRING_H
+#define CITYDECK_WIRING_H
+
+#include <stddef.h>
+
+#include "citydeck/config.h"
+#include "citydeck/poller.h"
+#include "citydeck/store.h"
+
+struct wiring;
+
+/* Called on the loop thread after a batch was merged into the store. */
+typedef void (*wiring_merged_fn)(void *arg);
+
+/* Reads tokens and checks every enabled feed; on error returns NULL with err filled (before
+ * the terminal is touched). */
+struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_merged_fn merged,
+                          void *arg, char *err, size_t errsz);
+/* Adds every feed to the poller with URLs below hub_url (or their own url). */
+int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char *err,
+                  size_t errsz);
+void wiring_free(struct wiring *w);
+
+/* The province name for a two-digit code from the bundled unit list ("Tỉnh Quảng Ngãi"),
+ * or NULL. */
+char *wiring_province_name(const char *code);
+
+#endif

@@ -1,0 +1,152 @@
+/* citydeck: argument parsing and wiring; nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "citydeck-config.h"
+#include "citydeck/app.h"
+#include "citydeck/config.h"
+#include "citydeck/log.h"
+#include "citydeck/text.h"
+#include "citydeck/util.h"
+#include "citydeck/view.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: citydeck [OPTION]...\n"
+            "The terminal console of a province's operations centre (IOC): dossiers,\n"
+            "citizen complaints, indicators and sensors, live from the hub APIs.\n"
+            "\n"
+            "  --demo               start the bundled simulator (citydeck-sim) and use it\n"
+            "  --hub URL            base URL of the hub; every feed at its default path\n"
+            "  -c, --config FILE    configuration file (default:\n"
+            "                       $XDG_CONFIG_HOME/citydeck/config.ini)\n"
+            "  --read-only          view only: every action that changes state is off\n"
+            "  --log FILE           write the log (and stderr while the screen is up) to FILE\n"
+            "  --snapshot VIEW      print one frame of VIEW as text after the first poll and\n"
+            "                       exit (views: %s)\n"
+            "  --size COLSxROWS     size of the --snapshot frame (default 120x40)\n"
+            "  --no-mouse           do not capture the mouse\n"
+            "  --ascii              use \"...\" instead of \"…\" when text is cut\n"
+            "  -h, --help           show this help and exit\n"
+            "  -V, --version        show the version and exit\n"
+            "\n"
+            "Keys: ? help, arrows/PgUp/PgDn/Home/End move, r refresh now, q quit.\n"
+            "See citydeck(1) and citydeck.conf(5).\n",
+            view_names());
+}
+
+enum { OPT_DEMO = 256, OPT_HUB, OPT_READ_ONLY, OPT_LOG, OPT_SNAPSHOT, OPT_SIZE, OPT_NO_MOUSE,
+       OPT_ASCII };
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"demo", no_argument, NULL, OPT_DEMO},
+        {"hub", required_argument, NULL, OPT_HUB},
+        {"config", required_argument, NULL, 'c'},
+        {"read-only", no_argument, NULL, OPT_READ_ONLY},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"snapshot", required_argument, NULL, OPT_SNAPSHOT},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+        {"ascii", no_argument, NULL, OPT_ASCII},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    /* Flags are collected first and applied over the configuration file. */
+    struct {
+        bool demo, read_only, no_mouse, ascii;
+        const char *hub, *config, *log, *snapshot, *size;
+    } flags = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DEMO: flags.demo = true; break;
+        case OPT_HUB: flags.hub = optarg; break;
+        case 'c': flags.config = optarg; break;
+        case OPT_READ_ONLY: flags.read_only = true; break;
+        case OPT_LOG: flags.log = optarg; break;
+        case OPT_SNAPSHOT: flags.snapshot = optarg; break;
+        case OPT_SIZE: flags.size = optarg; break;
+        case OPT_NO_MOUSE: flags.no_mouse = true; break;
+        case OPT_ASCII: flags.ascii = true; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("citydeck %s\n", CITYDECK_VERSION); return 0;
+        default:
+            fprintf(stderr, "Try 'citydeck --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "citydeck: unexpected argument '%s'\nTry 'citydeck --help'.\n",
+                argv[optind]);
+        return 2;
+    }
+
+    struct config cfg;
+    char err[512];
+    config_init(&cfg);
+    char *path = flags.config ? xstrdup(flags.config) : config_default_path();
+    if (path && config_load(&cfg, path, err, sizeof err) != 0) {
+        fprintf(stderr, "citydeck: %s\n", err);
+        free(path);
+        config_free(&cfg);
+        return 2;
+    }
+    free(path);
+    if (flags.demo)
+        cfg.demo = true;
+    if (flags.hub) {
+        free(cfg.hub_url);
+        cfg.hub_url = xstrdup(flags.hub);
+    }
+    if (flags.read_only)
+        cfg.read_only = true;
+    if (flags.no_mouse)
+        cfg.mouse = false;
+    if (flags.ascii)
+        cfg.ascii = true;
+    if (flags.log) {
+        free(cfg.log_path);
+        cfg.log_path = xstrdup(flags.log);
+    }
+    if (flags.snapshot) {
+        if (!view_find(flags.snapshot)) {
+            fprintf(stderr, "citydeck: --snapshot: unknown view '%s' (views: %s)\n",
+                    flags.snapshot, view_names());
+            config_free(&cfg);
+            return 2;
+        }
+        cfg.snapshot_view = xstrdup(flags.snapshot);
+    }
+    if (flags.size && config_parse_size(flags.size, &cfg.snap_cols, &cfg.snap_rows) != 0) {
+        fprintf(stderr, "citydeck: --size: '%s' is not COLSxROWS (e.g. 120x40)\n", flags.size);
+        config_free(&cfg);
+        return 2;
+    }
+    if (!cfg.demo && !cfg.hub_url) {
+        bool any_url = false;
+        for (int i = 0; i < cfg.nfeeds; i++)
+            any_url |= cfg.feeds[i].enabled && cfg.feeds[i].url;
+        if (!any_url) {
+            fprintf(stderr, "citydeck: no hub: use --demo, --hub URL, or a config file "
+                            "(see citydeck.conf(5))\n");
+            config_free(&cfg);
+            return 2;
+        }
+    }
+    text_set_ascii(cfg.ascii);
+    if (cfg.log_path && log_open(cfg.log_path) != 0) {
+        fprintf(stderr, "citydeck: --log: cannot open %s\n", cfg.log_path);
+        config_free(&cfg);
+        return 2;
+    }
+    int code = app_run(&cfg);
+    log_close();
+    config_free(&cfg);
+    return code;
+}
