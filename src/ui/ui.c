@@ -6,6 +6,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/poller.h"
+#include "citydeck/store.h"
 #include "citydeck/text.h"
 #include "citydeck/theme.h"
 #include "citydeck/util.h"
@@ -20,6 +21,7 @@ struct ui {
     bool data_dirty;
     bool draw_dirty;
     bool help;
+    uint64_t seen_generation; /* the store generation the view last recalculated from */
     char flash[256];
     int64_t flash_until_ms;
 };
@@ -238,13 +240,22 @@ static void draw_help(int rows, int cols)
     put(y0 + h - 2, x0 + 2, w - 4, "Esc hoặc ? để đóng · man citydeck", TH_DIM);
 }
 
+/* Views keep pointers into the store; any merge since the last recalc invalidates them. */
+static void recalc_if_needed(struct ui *u, const struct view_ctx *ctx)
+{
+    if (ctx->store->generation != u->seen_generation)
+        u->data_dirty = true;
+    if (u->data_dirty && u->view->ops->recalc)
+        u->view->ops->recalc(u->view, ctx);
+    u->seen_generation = ctx->store->generation;
+    u->data_dirty = false;
+}
+
 void ui_render(struct ui *u, const struct view_ctx *ctx)
 {
     int rows, cols;
     getmaxyx(stdscr, rows, cols);
-    if (u->data_dirty && u->view->ops->recalc)
-        u->view->ops->recalc(u->view, ctx);
-    u->data_dirty = false;
+    recalc_if_needed(u, ctx);
     u->draw_dirty = false;
     erase();
     if (rows < MIN_ROWS || cols < MIN_COLS) {
@@ -291,8 +302,6 @@ bool ui_on_action(struct ui *u, enum action a, bool *quit)
 
 void ui_export(struct ui *u, const struct view_ctx *ctx, FILE *out)
 {
-    if (u->data_dirty && u->view->ops->recalc)
-        u->view->ops->recalc(u->view, ctx);
-    u->data_dirty = false;
+    recalc_if_needed(u, ctx);
     u->view->ops->export(u->view, ctx, out);
 }

@@ -1,0 +1,550 @@
+/* Open311 GeoReport v2 adapter: a requests.json body -> a complaint batch.
+ *
+ * Runs on a worker thread (uv_queue_work), so it touches no global state: in particular it
+ * reads the cJSON error position from cJSON_ParseWithLengthOpts' return_parse_end instead of
+ * cJSON_GetErrorPtr(), which is a process-wide variable shared by all threads.
+ *
+ * Real servers deviate from the spec in many ways (reference/standards.md §1.4); the rules
+ * below follow the robust-client checklist of §1.5:
+ * - top level: array, {"service_requests"|"requests": ...}, FixMyStreet's
+ *   {"requests":[{"request":[...]}]}, or one bare request object;
+ * - one-element arrays around scalars are unwrapped (FixMyStreet before 2017: "status":["open"]);
+ * - ids and codes are strings whatever the JSON type; numbers are printed back exactly
+ *   (1318459 -> "1318459"). cJSON reads the spec's invalid "006" as the number 6, so such a
+ *   code becomes "6": lossy, but that is what the bytes can give;
+ * - missing, null and "" are the same (NULL); lat/long both 0, null or out of range = no location;
+ * - requests without service_request_id are skipped and counted (Chicago: not yet processed);
+ * - items that are not objects are skipped and counted, unless no item is usable at all;
+ * - every stored string passes text_clean (DESIGN §4).
+ *
+ * Status mapping. GeoReport only says open/closed (case-insensitive; status_raw keeps the
+ * original). With extensions=true, extended_attributes.detailed_status gives the workflow state.
+ * Without it: "closed" -> CST_RESOLVED (the usual way a request closes), "open" -> CST_UNKNOWN
+ * with open = true (claiming "in progress" would invent a fact the hub did not send). A status
+ * that is neither open nor closed takes its open flag from a known detailed_status, else it
+ * counts as open: an unreadable record stays visible in the queue instead of silently
+ * vanishing from it. */
+#include "citydeck/open311.h"
+
+#include "citydeck/clock.h"
+#include "citydeck/text.h"
+#include "citydeck/util.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SNIPPET_BYTES 80 /* of a non-JSON body shown in the error */
+#define ERRTEXT_BYTES 300
+#define MAX_JOINED 16 /* elements of an array joined into one text field */
+
+struct parse_ctx {
+    const struct open311_options *opt;
+    const char *unit_attr;
+    struct complaint_batch *batch;
+    size_t index; /* 1-based count of items read, for messages */
+    size_t usable;
+    const char *first_bad_type;
+    size_t first_bad_index;
+};
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+    if (!err || !errsz)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errsz, fmt, ap);
+    va_end(ap);
+}
+
+static const char *json_type_name(const cJSON *v)
+{
+    if (!v)
+        return "nothing";
+    if (cJSON_IsString(v))
+        return "string";
+    if (cJSON_IsNumber(v))
+        return "number";
+    if (cJSON_IsBool(v))
+        return "boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "array";
+    if (cJSON_IsObject(v))
+        return "object";
+    return "invalid value";
+}
+
+/* Decimal text that reads back as the same double, with no exponent or fraction for the
+ * integers ids are made of. Integers past 2^53 were already rounded by cJSON (it has only
+ * doubles); no id seen in the wild is that long as a number (Toronto's 12 digits are fine).
+ * Returns false for NaN/inf (cJSON gives inf for 1e400). */
+static bool number_text(double d, char *out, size_t n)
+{
+    if (!isfinite(d))
+        return false;
+    if (d == floor(d) && fabs(d) < 1e18) {
+        snprintf(out, n, "%.0f", d == 0 ? 0.0 : d); /* 0.0: no "-0" */
+        return true;
+    }
+    snprintf(out, n, "%.15g", d);
+    if (strtod(out, NULL) != d)
+        snprintf(out, n, "%.17g", d);
+    return true;
+}
+
+/* A member by exact key, with FixMyStreet's one-element arrays around scalars unwrapped; null
+ * and empty arrays read as missing. */
+static const cJSON *field(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    /* Bounded: a legitimate server wraps once; deeper nesting is garbage either way. */
+    for (int depth = 0; depth < 4 && cJSON_IsArray(v); depth++) {
+        const cJSON *first = v->child;
+        if (!first)
+            return NULL;
+        if (first->next || cJSON_IsObject(first))
+            break; /* a real list, or a wrapped object: the caller decides */
+        v = first;
+    }
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+/* Raw (uncleaned) text of a scalar: strings as they are, numbers printed back. */
+static const char *scalar_raw(const cJSON *v, char *numbuf, size_t n)
+{
+    if (cJSON_IsString(v) && v->valuestring)
+        return v->valuestring;
+    if (cJSON_IsNumber(v) && number_text(v->valuedouble, numbuf, n))
+        return numbuf;
+    return NULL;
+}
+
+/* Cleaned text or NULL when missing, null, empty (also after cleaning) or of a type that has
+ * no text (bool, object). Arrays of scalars are joined with ", " (FixMyStreet recipients). */
+static char *text_of(const cJSON *v)
+{
+    char num[64];
+    const char *raw = scalar_raw(v, num, sizeof num);
+    char *out = NULL;
+    if (raw) {
+        out = text_clean(raw, (size_t)-1, 0);
+    } else if (cJSON_IsArray(v)) {
+        struct buf b = {0};
+        int k = 0;
+        for (const cJSON *e = v->child; e && k < MAX_JOINED; e = e->next, k++) {
+            const char *s = scalar_raw(e, num, sizeof num);
+            if (!s || !*s)
+                continue;
+            if (b.len)
+                buf_append(&b, ", ", 2);
+            buf_append(&b, s, strlen(s));
+        }
+        if (b.len)
+            out = text_clean(b.data, b.len, 0);
+        buf_free(&b);
+    }
+    if (out && !*out) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
+static char *text_field(const cJSON *obj, const char *key)
+{
+    return text_of(field(obj, key));
+}
+
+static int64_t time_field(const cJSON *obj, const char *key, int offset_s)
+{
+    const cJSON *v = field(obj, key);
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return TIME_NONE;
+    bool had_zone;
+    /* The spec requires a zone; zone-less values are read at the configured hub offset. */
+    return clock_parse_iso(v->valuestring, offset_s, &had_zone);
+}
+
+/* Coordinates come as numbers, sometimes as numeric strings. */
+static bool coord_field(const cJSON *obj, const char *key, double lim, double *out)
+{
+    const cJSON *v = field(obj, key);
+    double d;
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+    } else if (cJSON_IsString(v) && v->valuestring) {
+        char *end;
+        d = strtod(v->valuestring, &end);
+        while (isspace((unsigned char)*end))
+            end++;
+        if (end == v->valuestring || *end)
+            return false;
+    } else {
+        return false;
+    }
+    if (!isfinite(d) || d < -lim || d > lim)
+        return false;
+    *out = d;
+    return true;
+}
+
+/* s equals word ignoring ASCII case and surrounding spaces ("Open ", " CLOSED"). */
+static bool word_is(const char *s, const char *word)
+{
+    if (!s)
+        return false;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(word);
+    if (strncasecmp(s, word, n) != 0)
+        return false;
+    for (s += n; *s == ' '; s++)
+        ;
+    return *s == '\0';
+}
+
+static bool status_is_final(enum complaint_status s)
+{
+    return s == CST_RESOLVED || s == CST_PUBLISHED || s == CST_REJECTED;
+}
+
+static const cJSON *object_member(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (cJSON_IsArray(v) && v->child && !v->child->next)
+        v = v->child; /* FixMyStreet-style wrapping of an object */
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+/* Returns whether a detailed_status was sent (known or not). */
+static bool read_extensions(const struct parse_ctx *cx, const cJSON *ext, struct complaint *c)
+{
+    char *detailed = text_field(ext, "detailed_status");
+    bool sent = detailed != NULL;
+    c->status = complaint_status_parse(detailed); /* unknown codes give CST_UNKNOWN */
+    free(detailed);
+    char *urg = text_field(ext, "urgency");
+    c->urgency = complaint_urgency_parse(urg);
+    free(urg);
+    c->channel = text_field(ext, "channel");
+    const cJSON *sat = field(ext, "satisfaction");
+    if (cJSON_IsBool(sat)) {
+        c->satisfaction = cJSON_IsTrue(sat) ? 1 : 0;
+    } else if (cJSON_IsString(sat) && sat->valuestring) {
+        if (strcasecmp(sat->valuestring, "hai_long") == 0)
+            c->satisfaction = 1;
+        else if (strcasecmp(sat->valuestring, "khong_hai_long") == 0)
+            c->satisfaction = 0;
+    }
+    c->unit_name = text_field(ext, "ward");
+    c->unit_code = text_field(ext, cx->unit_attr);
+    return sent;
+}
+
+static void read_request(struct parse_ctx *cx, const cJSON *item)
+{
+    char *id = text_field(item, "service_request_id");
+    if (!id) {
+        cx->batch->skipped_no_id++;
+        return;
+    }
+    cx->usable++;
+    int off = cx->opt ? cx->opt->default_offset_s : 0;
+    struct complaint *c = complaint_batch_push(cx->batch);
+    c->id = id;
+    c->service_code = text_field(item, "service_code");
+    c->category = text_field(item, "service_name");
+    c->description = text_field(item, "description");
+    const cJSON *agency = object_member(item, "agency_responsible");
+    /* FixMyStreet: "agency_responsible": {"recipient": [...]} */
+    c->agency = agency ? text_field(agency, "recipient") : text_field(item, "agency_responsible");
+    c->address = text_field(item, "address");
+    c->status_notes = text_field(item, "status_notes");
+    c->media_url = text_field(item, "media_url");
+    c->requested = time_field(item, "requested_datetime", off);
+    c->updated = time_field(item, "updated_datetime", off);
+    c->expected = time_field(item, "expected_datetime", off);
+
+    double lat = 0, lon = 0;
+    bool ok_lat = coord_field(item, "lat", 90, &lat);
+    bool ok_lon = coord_field(item, "long", 180, &lon);
+    /* 0,0 is in the Gulf of Guinea: servers send it for "unknown" (Bloomington). */
+    if (ok_lat && ok_lon && !(lat == 0 && lon == 0)) {
+        c->lat = lat;
+        c->lon = lon;
+        c->has_location = true;
+    }
+
+    c->status_raw = text_field(item, "status");
+    bool is_open = word_is(c->status_raw, "open");
+    bool is_closed = word_is(c->status_raw, "closed");
+
+    const cJSON *ext = object_member(item, "extended_attributes");
+    bool detailed = ext && read_extensions(cx, ext, c);
+    if (!c->unit_code)
+        cx->batch->unattributed++; /* kept: an unattributed complaint still needs handling */
+
+    if (!detailed)
+        c->status = is_closed ? CST_RESOLVED : CST_UNKNOWN;
+    if (is_open || is_closed)
+        c->open = is_open;
+    else
+        c->open = !status_is_final(c->status);
+}
+
+static void read_item(struct parse_ctx *cx, const cJSON *item)
+{
+    cx->index++;
+    if (!cJSON_IsObject(item)) {
+        cx->batch->skipped_invalid++;
+        if (!cx->first_bad_type) {
+            cx->first_bad_type = json_type_name(item);
+            cx->first_bad_index = cx->index;
+        }
+        return;
+    }
+    read_request(cx, item);
+}
+
+/* One list element: a request, or FixMyStreet's {"request": [...]} group of requests. */
+static void read_entry(struct parse_ctx *cx, const cJSON *entry)
+{
+    const cJSON *group = cJSON_IsObject(entry) && !cJSON_HasObjectItem(entry, "service_request_id")
+                             ? cJSON_GetObjectItemCaseSensitive(entry, "request")
+                             : NULL;
+    if (cJSON_IsArray(group)) {
+        for (const cJSON *e = group->child; e; e = e->next)
+            read_item(cx, e);
+    } else if (cJSON_IsObject(group)) {
+        read_item(cx, group);
+    } else {
+        read_item(cx, entry);
+    }
+}
+
+/* Appends the text of one error value: a string, an object with a code and a description or
+ * message, or a list of those, separated by "; ". depth bounds the walk over hostile nesting. */
+static void error_text(struct buf *b, const cJSON *v, int depth)
+{
+    if (!v || depth > 3 || b->len > ERRTEXT_BYTES)
+        return;
+    char num[64];
+    const char *s = scalar_raw(v, num, sizeof num);
+    if (cJSON_IsArray(v)) {
+        for (const cJSON *e = v->child; e; e = e->next)
+            error_text(b, e, depth + 1);
+        return;
+    }
+    struct buf text = {0};
+    const char *code = NULL;
+    if (s) {
+        buf_append(&text, s, strnlen(s, ERRTEXT_BYTES)); /* text_clean repairs a cut code point */
+    } else if (cJSON_IsObject(v)) {
+        static const char *const keys[] = {"description", "message", "error",
+                                           "errors",      "detail",  "title"};
+        for (size_t i = 0; i < ARRAY_LEN(keys) && !text.len; i++)
+            error_text(&text, cJSON_GetObjectItemCaseSensitive(v, keys[i]), depth + 1);
+        code = scalar_raw(field(v, "code"), num, sizeof num);
+        /* Rails-style {"errors": {"field": ["message"]}}: name the fields. */
+        for (const cJSON *m = v->child; m && !text.len && !code && m->string; m = m->next) {
+            struct buf one = {0};
+            error_text(&one, m, depth + 1);
+            if (one.len)
+                buf_appendf(&text, "%s: %s", m->string, one.data);
+            buf_free(&one);
+        }
+    }
+    if (code && !*code)
+        code = NULL;
+    if (text.len || code) {
+        if (b->len)
+            buf_append(b, "; ", 2);
+        if (code && text.len)
+            buf_appendf(b, "%s: %s", code, text.data);
+        else
+            buf_appendf(b, "%s", code ? code : text.data);
+    }
+    buf_free(&text);
+}
+
+/* Writes "server error <text>" (text = "403: description" or just the message). */
+static void server_error(char *err, size_t errsz, const cJSON *v)
+{
+    struct buf b = {0};
+    error_text(&b, v, 0);
+    char *clean = text_clean(b.data, b.len, ERRTEXT_BYTES);
+    buf_free(&b);
+    if (*clean && isdigit((unsigned char)clean[0]))
+        set_err(err, errsz, "server error %s", clean);
+    else if (*clean)
+        set_err(err, errsz, "server error: %s", clean);
+    else
+        set_err(err, errsz, "server error (no description)");
+    free(clean);
+}
+
+/* The spec's [{"code":403,"description":"..."}]: error-shaped and not a request. */
+static bool is_error_item(const cJSON *v)
+{
+    return cJSON_IsObject(v) && cJSON_HasObjectItem(v, "description") &&
+           cJSON_HasObjectItem(v, "code") && !cJSON_HasObjectItem(v, "service_request_id") &&
+           !cJSON_HasObjectItem(v, "status") && !cJSON_HasObjectItem(v, "requested_datetime");
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+static void not_json(char *err, size_t errsz, const char *p, const char *end)
+{
+    size_t k = (size_t)(end - p);
+    if (k > SNIPPET_BYTES) {
+        k = SNIPPET_BYTES;
+        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k--; /* cut on a code point, not in the middle of one */
+    }
+    char *clean = text_clean(p, k, 0);
+    set_err(err, errsz, "not JSON: %s", clean);
+    free(clean);
+}
+
+/* Parses the body; on failure fills err and returns NULL. */
+static cJSON *parse_json(const char *body, size_t len, char *err, size_t errsz)
+{
+    const char *end = body + len;
+    const char *p = body;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* cJSON skips a BOM too */
+    p = skip_space(p, end);
+    if (p == end) {
+        set_err(err, errsz, "empty body");
+        return NULL;
+    }
+    /* Only a body that starts like a list or an object gets "invalid JSON": anything else is
+     * an HTML error page (uReport, old FixMyStreet), a proxy's plain text or JSONP, and the
+     * operator learns more from its first bytes than from a byte offset. */
+    bool structured = *p == '[' || *p == '{';
+    const char *stop = NULL;
+    /* require_null_terminated stays 0: with an explicit length it rejects every body; the
+     * trailing bytes are checked below instead. */
+    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &stop, 0);
+    bool in_body = stop && stop >= body && stop <= end;
+    const char *rest = root && in_body ? skip_space(stop, end) : end;
+    bool trailing = root && rest < end && *rest != '\0';
+    if (root && !trailing)
+        return root;
+    cJSON_Delete(root);
+    if (!structured)
+        not_json(err, errsz, p, end);
+    else if (trailing)
+        set_err(err, errsz, "invalid JSON near byte %zu (data after the end)",
+                (size_t)(rest - body));
+    else
+        set_err(err, errsz, "invalid JSON near byte %zu", in_body ? (size_t)(stop - body) : 0);
+    return NULL;
+}
+
+/* Finds the list of requests in root, or reports why there is none. *single is set when root
+ * is itself one request (a bare object, as some servers answer requests/{id}.json). */
+static const cJSON *find_list(const cJSON *root, bool *single, char *err, size_t errsz)
+{
+    *single = false;
+    if (cJSON_IsArray(root)) {
+        if (is_error_item(root->child)) {
+            server_error(err, errsz, root);
+            return NULL;
+        }
+        return root;
+    }
+    if (!cJSON_IsObject(root)) {
+        set_err(err, errsz, "requests: expected an array or object, got %s", json_type_name(root));
+        return NULL;
+    }
+    static const char *const wrappers[] = {"service_requests", "requests"};
+    for (size_t i = 0; i < ARRAY_LEN(wrappers); i++) {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, wrappers[i]);
+        if (cJSON_IsArray(w)) {
+            if (is_error_item(w->child)) {
+                server_error(err, errsz, w);
+                return NULL;
+            }
+            return w;
+        }
+        if (cJSON_IsObject(w)) {
+            *single = true; /* {"service_requests": {"request": [...]}} */
+            return w;
+        }
+    }
+    if (cJSON_HasObjectItem(root, "service_request_id")) {
+        *single = true;
+        return root;
+    }
+    static const char *const error_keys[] = {"errors", "error", "message", "description"};
+    for (size_t i = 0; i < ARRAY_LEN(error_keys); i++) {
+        if (cJSON_HasObjectItem(root, error_keys[i])) {
+            server_error(err, errsz, root); /* the whole object: it may carry a "code" too */
+            return NULL;
+        }
+    }
+    set_err(err, errsz, "requests: object without service_requests or requests");
+    return NULL;
+}
+
+struct complaint_batch *open311_parse_requests(const char *body, size_t len,
+                                               const struct open311_options *opt, char *err,
+                                               size_t errsz)
+{
+    set_err(err, errsz, "%s", "");
+    if (!body) {
+        set_err(err, errsz, "empty body");
+        return NULL;
+    }
+    cJSON *root = parse_json(body, len, err, errsz);
+    if (!root)
+        return NULL;
+    bool single;
+    const cJSON *list = find_list(root, &single, err, errsz);
+    if (!list) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+
+    struct parse_ctx cx = {
+        .opt = opt,
+        .unit_attr =
+            opt && opt->unit_attribute && *opt->unit_attribute ? opt->unit_attribute : "ward_code",
+        .batch = complaint_batch_new(),
+    };
+    cx.batch->full_listing = opt && opt->full_listing;
+    if (single) {
+        read_entry(&cx, list);
+    } else {
+        for (const cJSON *e = list->child; e; e = e->next)
+            read_entry(&cx, e);
+    }
+    cJSON_Delete(root);
+
+    /* A few odd items are tolerated; a list of nothing but non-objects is not a requests list
+     * at all, and saying so beats showing an empty queue. */
+    if (cx.first_bad_type && cx.usable == 0 && cx.batch->skipped_no_id == 0) {
+        set_err(err, errsz, "requests: item %zu: expected an object, got %s", cx.first_bad_index,
+                cx.first_bad_type);
+        complaint_batch_free(cx.batch);
+        return NULL;
+    }
+    return cx.batch;
+}

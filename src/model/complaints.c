@@ -1,0 +1,353 @@
+/* Complaint records, batches and the table the views read.
+ *
+ * The table is a dense array (a record's index never changes, so views can keep cursors and
+ * sort permutations as plain indexes) plus an open-addressing hash from id to index. Records
+ * are never removed: a complaint that leaves the hub's open listing is marked closed, which is
+ * what the operators want to see anyway. With no deletions the hash needs no tombstones. */
+#include "citydeck/complaints.h"
+
+#include "citydeck/clock.h"
+#include "citydeck/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DAY_S 86400
+
+struct complaint_table {
+    struct complaint *recs;
+    size_t n, cap;
+    size_t *slots; /* index + 1; 0 = empty */
+    size_t nslots; /* power of two */
+    size_t open, unattributed;
+};
+
+static const char *const status_codes[CST_COUNT] = {
+    [CST_UNKNOWN] = "unknown",     [CST_NEW] = "new",           [CST_VERIFYING] = "verifying",
+    [CST_ACCEPTED] = "accepted",   [CST_ASSIGNED] = "assigned", [CST_IN_PROGRESS] = "in_progress",
+    [CST_NEED_INFO] = "need_info", [CST_RESOLVED] = "resolved", [CST_PUBLISHED] = "published",
+    [CST_REJECTED] = "rejected",   [CST_REOPENED] = "reopened",
+};
+
+static const char *const status_labels[CST_COUNT] = {
+    [CST_UNKNOWN] = "Không rõ",          [CST_NEW] = "Mới gửi",
+    [CST_VERIFYING] = "Chờ xác minh",    [CST_ACCEPTED] = "Đã tiếp nhận",
+    [CST_ASSIGNED] = "Đã chuyển xử lý",  [CST_IN_PROGRESS] = "Đang xử lý",
+    [CST_NEED_INFO] = "Yêu cầu bổ sung", [CST_RESOLVED] = "Đã xử lý",
+    [CST_PUBLISHED] = "Đã công khai",    [CST_REJECTED] = "Từ chối",
+    [CST_REOPENED] = "Phản ánh lại",
+};
+
+enum complaint_status complaint_status_parse(const char *code)
+{
+    if (!code)
+        return CST_UNKNOWN;
+    for (int s = CST_NEW; s < CST_COUNT; s++)
+        if (strcasecmp(code, status_codes[s]) == 0)
+            return (enum complaint_status)s;
+    return CST_UNKNOWN;
+}
+
+const char *complaint_status_code(enum complaint_status s)
+{
+    return (unsigned)s < CST_COUNT ? status_codes[s] : status_codes[CST_UNKNOWN];
+}
+
+const char *complaint_status_label(enum complaint_status s)
+{
+    return (unsigned)s < CST_COUNT ? status_labels[s] : status_labels[CST_UNKNOWN];
+}
+
+enum complaint_urgency complaint_urgency_parse(const char *code)
+{
+    if (!code)
+        return CURG_NORMAL;
+    if (strcasecmp(code, "khan") == 0)
+        return CURG_URGENT;
+    if (strcasecmp(code, "phuc_tap") == 0)
+        return CURG_COMPLEX;
+    /* "binh_thuong" and anything unknown: an unrecognised level must not raise an alarm. */
+    return CURG_NORMAL;
+}
+
+const char *complaint_urgency_code(enum complaint_urgency u)
+{
+    switch (u) {
+    case CURG_URGENT:
+        return "khan";
+    case CURG_COMPLEX:
+        return "phuc_tap";
+    case CURG_NORMAL:
+        break;
+    }
+    return "binh_thuong";
+}
+
+const char *complaint_urgency_label(enum complaint_urgency u)
+{
+    switch (u) {
+    case CURG_URGENT:
+        return "khẩn";
+    case CURG_COMPLEX:
+        return "phức tạp";
+    case CURG_NORMAL:
+        break;
+    }
+    return "bình thường";
+}
+
+const char *deadline_state_label(enum deadline_state d)
+{
+    switch (d) {
+    case DL_OK:
+        return "còn hạn";
+    case DL_DUE_SOON:
+        return "sắp đến hạn";
+    case DL_OVERDUE:
+        return "quá hạn";
+    case DL_NONE:
+        break;
+    }
+    return "";
+}
+
+enum deadline_state complaint_deadline(const struct complaint *c, int64_t now)
+{
+    if (!c || !c->open || c->expected == TIME_NONE || now == TIME_NONE)
+        return DL_NONE;
+    if (now > c->expected)
+        return DL_OVERDUE;
+    /* now <= expected here, so the difference cannot overflow for sane epoch values. */
+    if (c->expected - now < DAY_S)
+        return DL_DUE_SOON;
+    return DL_OK;
+}
+
+static void complaint_init(struct complaint *c)
+{
+    memset(c, 0, sizeof *c);
+    c->requested = c->updated = c->expected = TIME_NONE;
+    c->satisfaction = -1;
+}
+
+void complaint_clear(struct complaint *c)
+{
+    if (!c)
+        return;
+    free(c->id);
+    free(c->service_code);
+    free(c->category);
+    free(c->description);
+    free(c->agency);
+    free(c->unit_code);
+    free(c->unit_name);
+    free(c->address);
+    free(c->status_raw);
+    free(c->channel);
+    free(c->status_notes);
+    free(c->media_url);
+    complaint_init(c);
+}
+
+struct complaint_batch *complaint_batch_new(void)
+{
+    return xcalloc(1, sizeof(struct complaint_batch));
+}
+
+struct complaint *complaint_batch_push(struct complaint_batch *b)
+{
+    b->items = xgrow(b->items, &b->cap, b->n + 1, sizeof *b->items);
+    struct complaint *c = &b->items[b->n++];
+    complaint_init(c);
+    return c;
+}
+
+void complaint_batch_free(struct complaint_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        complaint_clear(&b->items[i]);
+    free(b->items);
+    free(b);
+}
+
+/* FNV-1a: ids are short strings; this is plenty and has no seed to manage. */
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void hash_insert(size_t *slots, size_t nslots, const char *id, size_t idx)
+{
+    size_t mask = nslots - 1;
+    size_t i = (size_t)hash_str(id) & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = idx + 1;
+}
+
+static void table_rehash(struct complaint_table *t, size_t nslots)
+{
+    free(t->slots);
+    t->slots = xcalloc(nslots, sizeof *t->slots);
+    t->nslots = nslots;
+    for (size_t i = 0; i < t->n; i++)
+        hash_insert(t->slots, nslots, t->recs[i].id, i);
+}
+
+static size_t table_lookup(const struct complaint_table *t, const char *id)
+{
+    if (!id || !t->nslots)
+        return (size_t)-1;
+    size_t mask = t->nslots - 1;
+    /* The load stays under 70 %, so an empty slot always ends the probe. */
+    for (size_t i = (size_t)hash_str(id) & mask; t->slots[i]; i = (i + 1) & mask) {
+        size_t idx = t->slots[i] - 1;
+        if (strcmp(t->recs[idx].id, id) == 0)
+            return idx;
+    }
+    return (size_t)-1;
+}
+
+struct complaint_table *complaint_table_new(void)
+{
+    struct complaint_table *t = xcalloc(1, sizeof *t);
+    table_rehash(t, 64);
+    return t;
+}
+
+void complaint_table_free(struct complaint_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        complaint_clear(&t->recs[i]);
+    free(t->recs);
+    free(t->slots);
+    free(t);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* Every field a view can show counts, so "changed" means "a redraw could differ". */
+static bool complaint_same(const struct complaint *a, const struct complaint *b)
+{
+    return a->status == b->status && a->open == b->open && a->urgency == b->urgency &&
+           a->satisfaction == b->satisfaction && a->requested == b->requested &&
+           a->updated == b->updated && a->expected == b->expected &&
+           a->has_location == b->has_location &&
+           (!a->has_location || (a->lat == b->lat && a->lon == b->lon)) &&
+           str_same(a->status_raw, b->status_raw) && str_same(a->unit_code, b->unit_code) &&
+           str_same(a->unit_name, b->unit_name) && str_same(a->service_code, b->service_code) &&
+           str_same(a->category, b->category) && str_same(a->description, b->description) &&
+           str_same(a->agency, b->agency) && str_same(a->address, b->address) &&
+           str_same(a->channel, b->channel) && str_same(a->status_notes, b->status_notes) &&
+           str_same(a->media_url, b->media_url);
+}
+
+static void table_count(struct complaint_table *t, const struct complaint *c, int sign)
+{
+    if (c->open)
+        t->open += (size_t)sign;
+    if (!c->unit_code)
+        t->unattributed += (size_t)sign;
+}
+
+/* Moves the record's strings into dst and leaves src blank, so the batch's later free does
+ * not touch what the table now owns. */
+static void complaint_take(struct complaint *dst, struct complaint *src)
+{
+    *dst = *src;
+    complaint_init(src);
+}
+
+size_t complaint_table_merge(struct complaint_table *t, struct complaint_batch *b)
+{
+    if (!t || !b)
+        return 0;
+    size_t changed = 0;
+    /* Marks which existing records the batch listed; only a full listing needs it. */
+    bool *seen = b->full_listing ? xcalloc(t->n + b->n, sizeof *seen) : NULL;
+
+    for (size_t k = 0; k < b->n; k++) {
+        struct complaint *src = &b->items[k];
+        if (!src->id)
+            continue; /* cannot be addressed; stays in the batch and is freed with it */
+        size_t idx = table_lookup(t, src->id);
+        if (idx != (size_t)-1) {
+            struct complaint *dst = &t->recs[idx];
+            if (!complaint_same(dst, src))
+                changed++;
+            table_count(t, dst, -1);
+            complaint_clear(dst);
+            complaint_take(dst, src);
+            table_count(t, dst, +1);
+        } else {
+            if ((t->n + 1) * 10 > t->nslots * 7)
+                table_rehash(t, t->nslots * 2);
+            t->recs = xgrow(t->recs, &t->cap, t->n + 1, sizeof *t->recs);
+            idx = t->n++;
+            complaint_take(&t->recs[idx], src);
+            hash_insert(t->slots, t->nslots, t->recs[idx].id, idx);
+            table_count(t, &t->recs[idx], +1);
+            changed++;
+        }
+        if (seen)
+            seen[idx] = true;
+    }
+
+    if (seen) {
+        for (size_t i = 0; i < t->n; i++) {
+            struct complaint *c = &t->recs[i];
+            if (c->open && !seen[i]) {
+                /* Closed by absence: the status stays what the hub last said, since we do
+                 * not know how it ended. */
+                c->open = false;
+                t->open--;
+                changed++;
+            }
+        }
+        free(seen);
+    }
+    return changed;
+}
+
+size_t complaint_table_count(const struct complaint_table *t)
+{
+    return t ? t->n : 0;
+}
+
+size_t complaint_table_open_count(const struct complaint_table *t)
+{
+    return t ? t->open : 0;
+}
+
+const struct complaint *complaint_table_at(const struct complaint_table *t, size_t i)
+{
+    return t && i < t->n ? &t->recs[i] : NULL;
+}
+
+const struct complaint *complaint_table_find(const struct complaint_table *t, const char *id)
+{
+    if (!t)
+        return NULL;
+    size_t idx = table_lookup(t, id);
+    return idx == (size_t)-1 ? NULL : &t->recs[idx];
+}
+
+size_t complaint_table_unattributed(const struct complaint_table *t)
+{
+    return t ? t->unattributed : 0;
+}
