@@ -48,7 +48,9 @@ void config_init(struct config *c);
 void config_free(struct config *c);
 
 /* Loads an INI file over the current values. On a bad line returns -1 and writes
- * "FILE:LINE: [section] key: reason" into err. */
+ * "FILE:LINE: [section] key: reason" into err; parsing stops there, but the lines before it
+ * were applied, so treat c as unusable after an error. The keys are listed in
+ * citydeck.conf(5). */
 int config_load(struct config *c, const char *path, char *err, size_t errsz);
 
 /* The default file: $XDG_CONFIG_HOME/citydeck/config.ini (or ~/.config/...). Returns a new
@@ -64,8 +66,9 @@ int config_parse_size(const char *s, int *cols, int *rows);
 int config_parse_bytes(const char *s, size_t *out);
 
 /* Reads a bearer token for a feed: from token_env, else token_file (refused unless the file is
- * private to its owner). Returns a new string, NULL when none is configured, and on error NULL
- * with err filled. The token is never logged. */
+ * private to its owner). Returns a new string, NULL when none is configured (err is then ""),
+ * and on error NULL with err filled. Tokens with spaces or control characters are refused
+ * (they would corrupt the Authorization header). The token is never logged. */
 char *config_read_token(const struct feed_config *f, char *err, size_t errsz);
 
 #endif

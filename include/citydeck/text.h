@@ -18,8 +18,10 @@ char *text_clean(const char *s, size_t len, size_t max_bytes);
 int text_width(const char *s);
 
 /* Writes into out (size outsz) the longest prefix of s that fits in cols columns, cut on
- * grapheme boundaries; when s does not fit, the kept part ends in "…" (or "..." with
- * ascii_ellipsis). Returns the columns used (<= cols). */
+ * grapheme boundaries; when s does not fit (in cols or in outsz), the kept part ends in "…"
+ * (or "..." with text_set_ascii), spaces before it dropped. A wide character that would
+ * straddle the edge is left out, so the result may be a column short: text_pad fills it.
+ * Returns the columns used (<= cols); cols <= 0 gives "" and 0. */
 int text_fit(const char *s, int cols, char *out, size_t outsz);
 
 /* Pads (left-aligned, or right-aligned when right) or fits s to exactly cols columns. */

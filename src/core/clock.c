@@ -44,6 +44,21 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+static bool is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* days_from_civil would quietly turn 2026-02-30 into March 2nd; a hub sending that is broken
+ * and its timestamp must not be trusted. */
+static bool valid_date(int64_t y, int m, int d)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    return d <= mdays[m - 1] + (m == 2 && is_leap(y));
+}
+
 static int read_digits(const char **p, int n)
 {
     int v = 0;
@@ -72,7 +87,7 @@ int64_t clock_parse_iso(const char *s, int default_offset_s, bool *had_zone)
     if (mo < 1 || mo > 12 || *p++ != '-')
         return TIME_NONE;
     int d = read_digits(&p, 2);
-    if (d < 1 || d > 31)
+    if (!valid_date(y, mo, d))
         return TIME_NONE;
     int h = 0, mi = 0, sec = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {
@@ -96,6 +111,9 @@ int64_t clock_parse_iso(const char *s, int default_offset_s, bool *had_zone)
                     p++;
             }
         }
+        /* ISO 8601 allows 24:00:00 (end of day) but no other time in hour 24. */
+        if (h == 24 && (mi || sec))
+            return TIME_NONE;
     }
     int offset = default_offset_s;
     if (*p == 'Z' || *p == 'z') {
@@ -108,10 +126,11 @@ int64_t clock_parse_iso(const char *s, int default_offset_s, bool *had_zone)
         int oh = read_digits(&p, 2);
         if (oh < 0 || oh > 14)
             return TIME_NONE;
-        if (*p == ':')
+        bool colon = *p == ':';
+        if (colon)
             p++;
         int om = 0;
-        if (isdigit((unsigned char)*p)) {
+        if (colon || isdigit((unsigned char)*p)) { /* "+07:" is not an offset */
             om = read_digits(&p, 2);
             if (om < 0 || om > 59)
                 return TIME_NONE;
@@ -147,20 +166,34 @@ int64_t clock_parse_http_date(const char *s)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char wd[4], mon[4];
-    int d, y, h, mi, sec;
-    if (!s || sscanf(s, "%3s, %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y, &h, &mi, &sec) != 7)
+    int d, y, h, mi, sec, end = -1;
+    /* sscanf counts conversions only: without %n a missing or different zone ("PST") and any
+     * trailing junk would still match, and %d would take signs. */
+    if (!s ||
+        sscanf(s, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mon, &y, &h, &mi, &sec, &end) !=
+            7 ||
+        end < 0)
+        return TIME_NONE;
+    while (isspace((unsigned char)s[end]))
+        end++;
+    if (s[end] || strchr(s, '-') || strchr(s, '+'))
         return TIME_NONE;
     const char *m = strstr(months, mon);
     if (!m || strlen(mon) != 3 || (m - months) % 3)
         return TIME_NONE;
     int mo = (int)(m - months) / 3 + 1;
-    if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    if (!valid_date(y, mo, d) || h > 23 || mi > 59 || sec > 60)
         return TIME_NONE;
     return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 void clock_format_age(int64_t seconds, char *buf, size_t n)
 {
+    /* Negating INT64_MIN (TIME_NONE) overflows; an unknown age is shown as such. */
+    if (seconds == TIME_NONE) {
+        snprintf(buf, n, "?");
+        return;
+    }
     const char *sign = seconds < 0 ? "-" : "";
     int64_t s = seconds < 0 ? -seconds : seconds;
     if (s < 60)
