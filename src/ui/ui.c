@@ -154,7 +154,7 @@ static void draw_data_age(struct ui *u, const struct view_ctx *ctx, int y, int c
 
 static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int cols)
 {
-    char keyname[32], seg[256];
+    char keyname[32], seg[300];
     attrset(theme_attr(TH_BOTTOMBAR));
     mvhline(y, 0, ' ', cols);
     int x = 0;

@@ -7,7 +7,7 @@ t new-session -d -s T -x 120 -y 40 "bash --norc --noprofile"
 t send-keys -t T "LC_ALL=C.UTF-8 $CITYDECK_BIN --demo -c $WORK/config.ini --log $WORK/log; echo EXIT=\$?" Enter
 wait_for '(Phường|Xã|Đặc khu) ' 20 || fail "no commune or ward rows appeared: $(capture)"
 capture | grep -q 'Phản ánh' || fail "no view title"
-capture | grep -qE 'complaints OK' || fail "feed health not shown: $(capture | tail -n 1)"
+capture | grep -qE 'complaints ok' || fail "feed health not shown: $(capture | tail -n 1)"
 first=$(capture | sed '1d;$d')
 changed=no
 for _ in $(seq 1 40); do
