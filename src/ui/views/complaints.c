@@ -90,18 +90,23 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, enum theme
     case C_DEADLINE: {
         enum deadline_state d = complaint_deadline(c, v->now);
         if (d == DL_NONE) {
-            str_copy(buf, "—", n);
+            str_copy(buf, "chưa có hạn", n);
+            *role = TH_DIM;
             break;
         }
         clock_format_age(d == DL_OVERDUE ? v->now - c->expected : c->expected - v->now, age,
                          sizeof age);
-        snprintf(buf, n, "%s %s", d == DL_OVERDUE ? "quá" : d == DL_DUE_SOON ? "sắp" : "còn",
-                 age);
+        snprintf(buf, n, "%s %s", d == DL_OVERDUE ? "quá" : d == DL_DUE_SOON ? "sắp" : "còn", age);
         *role = d == DL_OVERDUE ? TH_BAD : d == DL_DUE_SOON ? TH_WARN : TH_OK;
         break;
     }
     case C_URGENCY:
-        str_copy(buf, complaint_urgency_label(c->urgency), n);
+        /* Short words so the column stays narrow: "bình thường" would be cut. */
+        str_copy(buf,
+                 c->urgency == CURG_URGENT    ? "khẩn"
+                 : c->urgency == CURG_COMPLEX ? "phức tạp"
+                                              : "thường",
+                 n);
         if (c->urgency == CURG_URGENT)
             *role = TH_BAD;
         break;
@@ -187,14 +192,13 @@ static void complaints_recalc(struct view *base, const struct view_ctx *ctx)
     remember_selection(v);
 }
 
-static void complaints_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w,
-                            struct rect r)
+static void complaints_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
 {
     struct complaints_view *v = (struct complaints_view *)base;
     v->now = ctx->now;
     char line[512];
-    snprintf(line, sizeof line, "Đang mở %zu · quá hạn %zu · sắp đến hạn %zu · khẩn %zu", v->table.nrows,
-             v->overdue, v->due_soon, v->urgent);
+    snprintf(line, sizeof line, "Đang mở %zu · quá hạn %zu · sắp đến hạn %zu · khẩn %zu",
+             v->table.nrows, v->overdue, v->due_soon, v->urgent);
     if (v->unattributed) {
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, " · chưa rõ xã/phường %zu", v->unattributed);
