@@ -1,5 +1,6 @@
 /* citydeck: argument parsing and wiring; nothing else. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,8 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 2;
     }
+    /* curl runs with NOSIGNAL: a peer closing a socket must not kill the console. */
+    signal(SIGPIPE, SIG_IGN);
     int code = app_run(&cfg);
     log_close();
     config_free(&cfg);

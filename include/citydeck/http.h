@@ -12,28 +12,28 @@ struct http;
 
 struct http_request {
     const char *url;
-    const char *etag;         /* sent as If-None-Match when set */
-    const char *bearer_token; /* sent as Authorization: Bearer; never logged */
+    const char *etag;           /* sent as If-None-Match when set */
+    const char *bearer_token;   /* sent as Authorization: Bearer; never logged */
     const char *const *headers; /* extra "Name: value" lines, NULL-terminated, may be NULL */
-    const char *post_body;    /* POST with Content-Type: application/json when set */
-    long timeout_ms;          /* whole transfer; 0 = 15 s */
-    long connect_timeout_ms;  /* 0 = 5 s */
-    size_t max_bytes;         /* decoded body cap, enforced in the write callback; 0 = 8 MiB */
-    bool allow_http;          /* permit plain http:// (loopback or configured) */
+    const char *post_body;      /* POST with Content-Type: application/json when set */
+    long timeout_ms;            /* whole transfer; 0 = 15 s */
+    long connect_timeout_ms;    /* 0 = 5 s */
+    size_t max_bytes;           /* decoded body cap, enforced in the write callback; 0 = 8 MiB */
+    bool allow_http;            /* permit plain http:// (loopback or configured) */
 };
 
 struct http_response {
-    long status;       /* HTTP status, 0 when no HTTP response arrived */
-    int curl_code;     /* CURLcode */
-    char error[256];   /* transport failure in words ("connection refused"); empty when an
-                          HTTP response arrived, whatever its status */
-    char *body;        /* NUL-terminated; owned by the response */
+    long status;     /* HTTP status, 0 when no HTTP response arrived */
+    int curl_code;   /* CURLcode */
+    char error[256]; /* transport failure in words ("connection refused"); empty when an
+                        HTTP response arrived, whatever its status */
+    char *body;      /* NUL-terminated; owned by the response */
     size_t len;
-    char *etag;        /* NULL if absent */
+    char *etag;             /* NULL if absent */
     int64_t retry_after_ms; /* from Retry-After (seconds or HTTP date), -1 if absent */
-    int64_t date_ms;   /* from the Date header, TIME_NONE-like -1 if absent */
+    int64_t date_ms;        /* from the Date header, TIME_NONE-like -1 if absent */
     int64_t duration_ms;
-    bool too_large;    /* aborted at max_bytes */
+    bool too_large; /* aborted at max_bytes */
 };
 
 typedef void (*http_done_fn)(struct http_response *resp, void *arg);

@@ -98,7 +98,7 @@ const char *feed_state_name(enum feed_state s);
  *   interval = interval_ms, or 60 s when <= 0
  *   cap      = max_backoff_ms, or 10 min when <= 0; never below interval
  *   base     = min(cap, interval * 2^(failures-1))
- *   delay    = floor(base * (0.8 + 0.4 * rnd)), at least 1      -> [0.8, 1.2) x base
+ *   delay    = base * (0.8 + 0.4 * rnd), rounded down, at least 1  -> [0.8, 1.2) x base
  * failures <= 0 gives interval exactly; rnd outside [0,1) is clamped. After a 429/503 with
  * Retry-After the poller waits max(delay, min(retry_after, 1 h)). */
 int64_t poller_backoff_ms(int interval_ms, int max_backoff_ms, int failures, double rnd);
