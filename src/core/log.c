@@ -43,7 +43,7 @@ void log_set_level(enum log_level min)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
-    if (level < logger.min)
+    if (level < logger.min || !fmt)
         return;
     FILE *out = logger.file ? logger.file : stderr;
     char stamp[32];

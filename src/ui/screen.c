@@ -36,6 +36,7 @@ static void crash_append(const char *cap)
     }
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 static void crash_handler(int sig)
 {
     /* Async-signal-safe only: write() and tcsetattr(), then die by the same signal. */
@@ -47,6 +48,7 @@ static void crash_handler(int sig)
     }
     raise(sig);
 }
+#endif
 
 static void crash_install(int fd)
 {

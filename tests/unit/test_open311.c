@@ -562,8 +562,9 @@ Test(open311, truncated_json)
 
 Test(open311, deeply_nested_garbage)
 {
-    size_t n = 200000;
-    char *deep = xmalloc(2 * n + 1);
+    enum { n = 200000 };
+    /* Static: gcc's -Warray-bounds misreads the size of xmalloc's result under ASan. */
+    static char deep[2 * n + 1];
     memset(deep, '[', n);
     memset(deep + n, ']', n);
     deep[2 * n] = '\0';
@@ -590,7 +591,6 @@ Test(open311, deeply_nested_garbage)
     cr_assert_null(batch->items[0].description);
     complaint_batch_free(batch);
     buf_free(&b);
-    free(deep);
 }
 
 Test(open311, wrong_item_types)

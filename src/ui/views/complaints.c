@@ -179,7 +179,8 @@ static void complaints_recalc(struct view *base, const struct view_ctx *ctx)
         v->urgent += c->urgency == CURG_URGENT;
         v->unattributed += c->unit_code == NULL;
     }
-    qsort(v->rows, n, sizeof *v->rows, compare_rows);
+    if (n)
+        qsort(v->rows, n, sizeof *v->rows, compare_rows);
     v->table.nrows = n;
     /* The selection follows its record, not its row number, while the data moves. */
     if (v->selected_id)

@@ -1,0 +1,443 @@
+#include "open311.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "citydeck/clock.h"
+#include "citydeck/util.h"
+#include "services.h"
+
+#define VN CLOCK_VN_OFFSET
+#define SPEC_URL "http://wiki.open311.org/GeoReport_v2"
+/* When the service list last changed: it is compiled in. */
+#define CHANGESET "2026-01-01T00:00:00+07:00"
+#define MAX_IDS 1000
+
+char *open311_error(int code, const char *fmt, ...)
+{
+    struct buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vappendf(&b, fmt, ap);
+    va_end(ap);
+    cJSON *arr = cJSON_CreateArray();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "code", code);
+    cJSON_AddStringToObject(o, "description", b.data ? b.data : "");
+    cJSON_AddItemToArray(arr, o);
+    char *s = cJSON_PrintUnformatted(arr);
+    cJSON_Delete(arr);
+    buf_free(&b);
+    return s;
+}
+
+static char *print_and_free(cJSON *root)
+{
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+static void add_time(cJSON *o, const char *key, int64_t t)
+{
+    char buf[40];
+    clock_format_iso(t, VN, buf, sizeof buf);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+int open311_discovery(const struct complaints *c, const char *endpoint_url, char **body)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "changeset", CHANGESET);
+    char *contact = xasprintf("%s (citydeck-sim, dữ liệu mô phỏng)", complaints_ioc_name(c));
+    cJSON_AddStringToObject(root, "contact", contact);
+    free(contact);
+    cJSON_AddStringToObject(root, "key_service",
+                            "Không cần khóa API: máy chủ mô phỏng chỉ cho phép đọc.");
+    cJSON *eps = cJSON_AddArrayToObject(root, "endpoints");
+    cJSON *ep = cJSON_CreateObject();
+    cJSON_AddStringToObject(ep, "specification", SPEC_URL);
+    cJSON_AddStringToObject(ep, "url", endpoint_url);
+    cJSON_AddStringToObject(ep, "changeset", CHANGESET);
+    cJSON_AddStringToObject(ep, "type", "test");
+    cJSON *formats = cJSON_AddArrayToObject(ep, "formats");
+    cJSON_AddItemToArray(formats, cJSON_CreateString("application/json"));
+    cJSON_AddItemToArray(eps, ep);
+    *body = print_and_free(root);
+    return 200;
+}
+
+int open311_services(char **body)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < services_count(); i++) {
+        const struct service *s = services_at(i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "service_code", s->code);
+        cJSON_AddStringToObject(o, "service_name", s->name);
+        cJSON_AddStringToObject(o, "description", s->description);
+        cJSON_AddBoolToObject(o, "metadata", false);
+        cJSON_AddStringToObject(o, "type", "realtime");
+        cJSON_AddStringToObject(o, "keywords", s->keywords);
+        cJSON_AddStringToObject(o, "group", s->group);
+        cJSON_AddItemToArray(arr, o);
+    }
+    *body = print_and_free(arr);
+    return 200;
+}
+
+/* What a status step says in the request's history. */
+static char *note_text(const struct pakn *p, int i, const struct complaints *c)
+{
+    const struct service *svc = services_at((size_t)p->service);
+    enum pakn_status prev = i > 0 ? p->steps[i - 1].status : PS_NEW;
+    switch (p->steps[i].status) {
+    case PS_NEW:
+        return xasprintf("Tiếp nhận phản ánh qua %s.", pakn_channel_label(p->channel));
+    case PS_VERIFYING:
+        return xstrdup("Trung tâm đang xác minh nội dung phản ánh.");
+    case PS_ACCEPTED:
+        return xasprintf("Đã tiếp nhận, phân loại lĩnh vực %s, mức độ %s.", svc->name,
+                         pakn_urgency_label(p->urgency));
+    case PS_ASSIGNED:
+        return xasprintf("Chuyển %s xử lý.", p->agency ? p->agency : complaints_ioc_name(c));
+    case PS_IN_PROGRESS:
+        if (prev == PS_NEED_INFO)
+            return xstrdup("Công dân đã bổ sung thông tin; tiếp tục xử lý.");
+        if (prev == PS_REOPENED)
+            return xstrdup("Tiếp tục xử lý nội dung phản ánh lại.");
+        return xasprintf("%s đang xử lý.", p->agency ? p->agency : complaints_ioc_name(c));
+    case PS_NEED_INFO:
+        return xstrdup("Đề nghị công dân bổ sung thông tin, hình ảnh hiện trường.");
+    case PS_RESOLVED:
+    case PS_REJECTED:
+        return xstrdup(p->outcome ? p->outcome : "");
+    case PS_PUBLISHED:
+        return xstrdup("Kết quả xử lý đã được công khai.");
+    case PS_REOPENED:
+        return xstrdup("Công dân phản ánh lại: chưa hài lòng với kết quả xử lý.");
+    }
+    return xstrdup("");
+}
+
+static cJSON *render_request(const struct pakn *p, int64_t now, bool extensions,
+                             const struct complaints *c)
+{
+    const struct service *svc = services_at((size_t)p->service);
+    const struct world *w = complaints_world(c);
+    const struct unit *u = &w->units[p->unit];
+    int last = pakn_step_index(p, now);
+    if (last < 0) /* not arrived yet: callers filter these out; show it as new anyway */
+        last = 0;
+    enum pakn_status st = p->steps[last].status;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "service_request_id", p->id);
+    cJSON_AddStringToObject(o, "status", pakn_status_closed(st) ? "closed" : "open");
+    if (st == PS_RESOLVED || st == PS_PUBLISHED || st == PS_REJECTED) {
+        char *notes = xasprintf("%s: %s", pakn_status_label(st), p->outcome);
+        cJSON_AddStringToObject(o, "status_notes", notes);
+        free(notes);
+    } else {
+        cJSON_AddStringToObject(o, "status_notes", pakn_status_label(st));
+    }
+    cJSON_AddStringToObject(o, "service_name", svc->name);
+    cJSON_AddStringToObject(o, "service_code", svc->code);
+    cJSON_AddStringToObject(o, "description", p->description);
+    cJSON_AddStringToObject(o, "agency_responsible", pakn_agency_at(p, now, c));
+    add_time(o, "requested_datetime", p->requested);
+    add_time(o, "updated_datetime", p->steps[last].at);
+    int64_t due;
+    if (pakn_due_at(p, now, &due))
+        add_time(o, "expected_datetime", due);
+    cJSON_AddStringToObject(o, "address", p->address);
+    if (p->has_location) {
+        cJSON_AddNumberToObject(o, "lat", p->lat);
+        cJSON_AddNumberToObject(o, "long", p->lon);
+    }
+    if (!extensions)
+        return o;
+
+    cJSON *ext = cJSON_AddObjectToObject(o, "extended_attributes");
+    cJSON_AddStringToObject(ext, "ward", u->full_name);
+    cJSON_AddStringToObject(ext, "ward_code", u->code);
+    cJSON_AddStringToObject(ext, "channel", pakn_channel_code(p->channel));
+    cJSON_AddStringToObject(ext, "urgency", pakn_urgency_code(p->urgency));
+    cJSON_AddStringToObject(ext, "detailed_status", pakn_status_code(st));
+    cJSON_AddStringToObject(ext, "detailed_status_label", pakn_status_label(st));
+    const char *sat = pakn_satisfaction_code(pakn_satisfaction_at(p, now));
+    if (sat)
+        cJSON_AddStringToObject(ext, "satisfaction", sat);
+    else
+        cJSON_AddNullToObject(ext, "satisfaction");
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (int i = 0; i <= last; i++) {
+        cJSON *n = cJSON_CreateObject();
+        add_time(n, "datetime", p->steps[i].at);
+        cJSON_AddStringToObject(n, "summary", pakn_status_label(p->steps[i].status));
+        char *text = note_text(p, i, c);
+        cJSON_AddStringToObject(n, "description", text);
+        free(text);
+        cJSON_AddStringToObject(n, "type", "status_change");
+        cJSON_AddItemToArray(notes, n);
+    }
+    return o;
+}
+
+/* The parsed query of requests.json. */
+struct query {
+    bool extensions;
+    bool want_open, want_closed;
+    bool services[SERVICES_MAX];
+    bool any_service;
+    int64_t start, end, updated_after, updated_before; /* TIME_NONE when absent */
+    long page, page_size;
+};
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcasecmp(v, "true") || !strcmp(v, "1")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcasecmp(v, "false") || !strcmp(v, "0")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_long(const char *v, long lo, long hi, long *out)
+{
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*end || x < lo || x > hi)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* A '+' in an unencoded query string arrives as a space: "08:00:00 07:00" means +07:00. */
+static int64_t parse_date(const char *v)
+{
+    char fixed[64];
+    if (str_copy(fixed, v, sizeof fixed) >= sizeof fixed)
+        return TIME_NONE;
+    size_t n = strlen(fixed);
+    if (n > 6 && fixed[n - 6] == ' ' && fixed[n - 3] == ':')
+        fixed[n - 6] = '+';
+    return clock_parse_iso(fixed, VN, NULL);
+}
+
+/* Splits a comma list in place into at most max tokens; returns the count or -1 if an item
+ * is empty. */
+static int split_list(char *s, char **items, int max)
+{
+    int n = 0;
+    for (char *tok = s;; n++) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        while (*tok == ' ')
+            tok++;
+        if (!*tok || n == max)
+            return -1;
+        items[n] = tok;
+        if (!comma)
+            return n + 1;
+        tok = comma + 1;
+    }
+}
+
+static int parse_query(struct query *q, open311_param_fn get, void *ctx, char **err)
+{
+    memset(q, 0, sizeof *q);
+    q->start = q->end = q->updated_after = q->updated_before = TIME_NONE;
+    q->page = 1;
+    q->page_size = OPEN311_MAX_PAGE_SIZE;
+    q->want_open = q->want_closed = true;
+    const char *v;
+    if ((v = get(ctx, "extensions")) && parse_bool(v, &q->extensions) < 0) {
+        *err = open311_error(400, "extensions must be true or false, not '%s'", v);
+        return -1;
+    }
+    if ((v = get(ctx, "status"))) {
+        char *copy = xstrdup(v), *items[8];
+        int n = split_list(copy, items, 8);
+        q->want_open = q->want_closed = false;
+        for (int i = 0; i < n; i++) {
+            if (!strcmp(items[i], "open"))
+                q->want_open = true;
+            else if (!strcmp(items[i], "closed"))
+                q->want_closed = true;
+            else
+                n = -1;
+        }
+        free(copy);
+        if (n < 0) {
+            *err = open311_error(400, "status must be open, closed or open,closed, not '%s'", v);
+            return -1;
+        }
+    }
+    if ((v = get(ctx, "service_code"))) {
+        char *copy = xstrdup(v), *items[SERVICES_MAX];
+        int n = split_list(copy, items, SERVICES_MAX);
+        for (int i = 0; i < n; i++) {
+            int s = services_find(items[i]);
+            if (s < 0) {
+                *err = open311_error(400, "unknown service_code '%s'", items[i]);
+                free(copy);
+                return -1;
+            }
+            q->services[s] = true;
+        }
+        free(copy);
+        if (n < 0) {
+            *err = open311_error(400, "service_code must be a comma-separated list of codes");
+            return -1;
+        }
+        q->any_service = true;
+    }
+    static const struct {
+        const char *name;
+        size_t off;
+    } dates[] = {
+        {"start_date", offsetof(struct query, start)},
+        {"end_date", offsetof(struct query, end)},
+        {"updated_after", offsetof(struct query, updated_after)},
+        {"updated_before", offsetof(struct query, updated_before)},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(dates); i++) {
+        if (!(v = get(ctx, dates[i].name)))
+            continue;
+        int64_t t = parse_date(v);
+        if (t == TIME_NONE) {
+            *err = open311_error(400,
+                                 "%s must be a W3C date-time such as "
+                                 "2026-03-02T08:00:00+07:00, not '%s'",
+                                 dates[i].name, v);
+            return -1;
+        }
+        *(int64_t *)((char *)q + dates[i].off) = t;
+    }
+    if (q->start != TIME_NONE && q->end != TIME_NONE && q->end < q->start) {
+        *err = open311_error(400, "end_date is before start_date");
+        return -1;
+    }
+    if ((v = get(ctx, "page")) && parse_long(v, 1, 1000000, &q->page) < 0) {
+        *err = open311_error(400, "page must be a whole number from 1, not '%s'", v);
+        return -1;
+    }
+    if ((v = get(ctx, "page_size")) && parse_long(v, 1, OPEN311_MAX_PAGE_SIZE, &q->page_size) < 0) {
+        *err = open311_error(400, "page_size must be a whole number from 1 to %d, not '%s'",
+                             OPEN311_MAX_PAGE_SIZE, v);
+        return -1;
+    }
+    return 0;
+}
+
+static bool query_matches(const struct query *q, const struct pakn *p, int64_t now)
+{
+    if (q->any_service && !q->services[p->service])
+        return false;
+    bool open = pakn_open_at(p, now);
+    if (open ? !q->want_open : !q->want_closed)
+        return false;
+    if (q->start != TIME_NONE && p->requested < q->start)
+        return false;
+    if (q->end != TIME_NONE && p->requested > q->end)
+        return false;
+    if (q->updated_after != TIME_NONE || q->updated_before != TIME_NONE) {
+        int64_t up = pakn_updated_at(p, now);
+        if (q->updated_after != TIME_NONE && up <= q->updated_after)
+            return false;
+        if (q->updated_before != TIME_NONE && up >= q->updated_before)
+            return false;
+    }
+    if (q->start == TIME_NONE && q->end == TIME_NONE && q->updated_after == TIME_NONE &&
+        q->updated_before == TIME_NONE &&
+        p->requested < now - (int64_t)OPEN311_DEFAULT_DAYS * 86400)
+        return false;
+    return true;
+}
+
+/* service_request_id overrides every other parameter (the spec); extensions still apply. */
+static int requests_by_id(const struct complaints *c, int64_t now, const char *ids, bool extensions,
+                          char **body)
+{
+    char *copy = xstrdup(ids), *items[MAX_IDS];
+    int n = split_list(copy, items, MAX_IDS);
+    if (n < 0) {
+        free(copy);
+        *body = open311_error(400,
+                              "service_request_id must be a comma-separated list of at "
+                              "most %d ids",
+                              MAX_IDS);
+        return 400;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        const struct pakn *p = complaints_find(c, items[i]);
+        if (p && p->requested <= now)
+            cJSON_AddItemToArray(arr, render_request(p, now, extensions, c));
+    }
+    free(copy);
+    *body = print_and_free(arr);
+    return 200;
+}
+
+int open311_requests(const struct complaints *c, int64_t now, open311_param_fn get, void *ctx,
+                     char **body)
+{
+    struct query q;
+    if (parse_query(&q, get, ctx, body) < 0)
+        return 400;
+    const char *ids = get(ctx, "service_request_id");
+    if (ids)
+        return requests_by_id(c, now, ids, q.extensions, body);
+
+    /* Newest first; a page is a slice of the matches in that order. */
+    long skip = (q.page - 1) * q.page_size, taken = 0;
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = complaints_count(c); i-- > 0 && taken < q.page_size;) {
+        const struct pakn *p = complaints_at(c, i);
+        if (p->requested > now || !query_matches(&q, p, now))
+            continue;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        cJSON_AddItemToArray(arr, render_request(p, now, q.extensions, c));
+        taken++;
+    }
+    *body = print_and_free(arr);
+    return 200;
+}
+
+int open311_request(const struct complaints *c, int64_t now, const char *id, open311_param_fn get,
+                    void *ctx, char **body)
+{
+    bool extensions = false;
+    const char *v = get(ctx, "extensions");
+    if (v && parse_bool(v, &extensions) < 0) {
+        *body = open311_error(400, "extensions must be true or false, not '%s'", v);
+        return 400;
+    }
+    const struct pakn *p = complaints_find(c, id);
+    if (!p || p->requested > now) {
+        *body = open311_error(404, "service_request_id '%s' not found", id);
+        return 404;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, render_request(p, now, extensions, c));
+    *body = print_and_free(arr);
+    return 200;
+}

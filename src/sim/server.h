@@ -1,0 +1,34 @@
+/* The simulator's HTTP side (libmicrohttpd): routing, the simulated Date header, ETag and
+ * If-None-Match, and the lock that keeps the lazily advancing world consistent. */
+#ifndef CITYDECK_SIM_SERVER_H
+#define CITYDECK_SIM_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "complaints.h"
+#include "simclock.h"
+#include "world.h"
+
+struct server;
+
+/* What the server serves; owned by the caller, which must outlive the server. Once the
+ * server runs, the complaints are only touched under its lock. */
+struct server_hub {
+    const struct world *world;
+    struct complaints *complaints;
+    const struct simclock *clock;
+    bool verbose; /* log every request on stderr */
+};
+
+/* Binds addr (port 0 = any free port) and starts serving on internal threads. Returns NULL
+ * with a message in err on failure. */
+struct server *server_start(const struct sockaddr *addr, socklen_t addrlen,
+                            const struct server_hub *hub, char *err, size_t errsz);
+uint16_t server_port(const struct server *s);
+/* Stops the threads, closes the socket, frees s. */
+void server_stop(struct server *s);
+
+#endif
