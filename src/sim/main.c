@@ -15,6 +15,7 @@
 #include "citydeck/log.h"
 #include "citydeck/util.h"
 #include "complaints.h"
+#include "open311.h"
 #include "server.h"
 #include "simclock.h"
 #include "world.h"
@@ -237,8 +238,9 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct server_hub hub = {
-        .world = world, .complaints = complaints, .clock = &clock, .verbose = o.verbose};
+    struct server_hub hub = {.clock = &clock, .verbose = o.verbose};
+    hub.domains[hub.ndomains++] = world_domain(world);
+    hub.domains[hub.ndomains++] = open311_domain(complaints);
     struct server *srv = server_start((struct sockaddr *)&addr, addrlen, &hub, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "citydeck-sim: %s\n", err);

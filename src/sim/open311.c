@@ -441,3 +441,65 @@ int open311_request(const struct complaints *c, int64_t now, const char *id, ope
     *body = print_and_free(arr);
     return 200;
 }
+
+#define V2 "/open311/v2"
+
+static const char *domain_param(void *ctx, const char *key)
+{
+    return sim_request_param(ctx, key);
+}
+
+/* "/open311/v2/requests/PA-51-000123.json" -> "PA-51-000123" in id; false if not that shape. */
+static bool request_id_of(const char *url, char *id, size_t n)
+{
+    static const char prefix[] = V2 "/requests/", suffix[] = ".json";
+    if (!str_starts_with(url, prefix))
+        return false;
+    const char *start = url + strlen(prefix);
+    size_t len = strlen(start);
+    if (len <= strlen(suffix) || strcmp(start + len - strlen(suffix), suffix) != 0)
+        return false;
+    len -= strlen(suffix);
+    if (len >= n || memchr(start, '/', len))
+        return false;
+    memcpy(id, start, len);
+    id[len] = '\0';
+    return true;
+}
+
+static void domain_advance(void *state, int64_t now)
+{
+    complaints_advance(state, now);
+}
+
+static bool domain_route(void *state, const struct sim_request *rq, struct sim_response *rs)
+{
+    struct complaints *c = state;
+    char id[64];
+    if (!str_starts_with(rq->path, V2 "/"))
+        return false;
+    if (rq->body) {
+        rs->status = 405;
+        rs->body = open311_error(405, "POST is not supported: this hub is read-only");
+    } else if (!strcmp(rq->path, V2 "/discovery.json")) {
+        char *endpoint = xasprintf("%s" V2, rq->base_url);
+        rs->status = open311_discovery(c, endpoint, &rs->body);
+        free(endpoint);
+    } else if (!strcmp(rq->path, V2 "/services.json")) {
+        rs->status = open311_services(&rs->body);
+    } else if (!strcmp(rq->path, V2 "/requests.json")) {
+        rs->status = open311_requests(c, rq->now, domain_param, (void *)rq, &rs->body);
+    } else if (request_id_of(rq->path, id, sizeof id)) {
+        rs->status = open311_request(c, rq->now, id, domain_param, (void *)rq, &rs->body);
+    } else {
+        rs->status = 404;
+        rs->body = open311_error(404, "no such resource: %s", rq->path);
+    }
+    return true;
+}
+
+struct sim_domain open311_domain(struct complaints *c)
+{
+    return (struct sim_domain){
+        .name = "open311", .state = c, .advance = domain_advance, .route = domain_route};
+}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "complaints.h"
+#include "route.h"
 
 /* Looks up a (decoded) query parameter; NULL when absent. */
 typedef const char *(*open311_param_fn)(void *ctx, const char *key);
@@ -24,6 +25,10 @@ int open311_requests(const struct complaints *c, int64_t now, open311_param_fn g
 /* requests/{id}.json: an array of one, as the spec has it; 404 for an unknown id. */
 int open311_request(const struct complaints *c, int64_t now, const char *id, open311_param_fn get,
                     void *ctx, char **body);
+
+/* The complaints as a server domain: /open311/v2/discovery.json, services.json,
+ * requests.json and requests/{id}.json. */
+struct sim_domain open311_domain(struct complaints *c);
 
 /* [{"code":code,"description":...}] as a new string. */
 char *open311_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -13,8 +13,6 @@
 #include "citydeck/util.h"
 #include "open311.h"
 
-#define V2 "/open311/v2"
-
 struct server {
     struct MHD_Daemon *daemon;
     struct server_hub hub;
@@ -27,13 +25,9 @@ struct server {
 struct reply {
     int status;
     char *body;
+    const char *content_type;
     int64_t now;
 };
-
-static const char *query_param(void *ctx, const char *key)
-{
-    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
-}
 
 /* Strong validator: the body's FNV-1a 64 hash. Bodies are a pure function of the simulated
  * state, so an unchanged queue keeps its ETag across requests and restarts. */
@@ -105,9 +99,10 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *conn,
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     if (status != MHD_HTTP_NOT_MODIFIED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                                "application/json; charset=utf-8");
+                                r->content_type ? r->content_type
+                                                : "application/json; charset=utf-8");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
     if (s->hub.verbose)
         log_info("%s %s -> %d (%zu bytes)", method, url, status, len);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -115,45 +110,47 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *conn,
     return ret;
 }
 
-/* "/open311/v2/requests/PA-51-000123.json" -> "PA-51-000123" in id; false if not that shape. */
-static bool request_id_of(const char *url, char *id, size_t n)
+/* Per connection: the POST body as it arrives. */
+struct conn_state {
+    struct buf body;
+    bool too_large;
+};
+
+#define MAX_POST_BYTES (1 << 20)
+
+const char *sim_request_param(const struct sim_request *rq, const char *key)
 {
-    static const char prefix[] = V2 "/requests/", suffix[] = ".json";
-    if (!str_starts_with(url, prefix))
-        return false;
-    const char *start = url + strlen(prefix);
-    size_t len = strlen(start);
-    if (len <= strlen(suffix) || strcmp(start + len - strlen(suffix), suffix) != 0)
-        return false;
-    len -= strlen(suffix);
-    if (len >= n || memchr(start, '/', len))
-        return false;
-    memcpy(id, start, len);
-    id[len] = '\0';
-    return true;
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static void route(struct server *s, struct MHD_Connection *conn, const char *url, struct reply *r)
+static void route(struct server *s, const struct sim_request *rq, struct reply *r)
 {
-    char id[64];
-    struct complaints *c = s->hub.complaints;
-    if (!strcmp(url, "/units.json")) {
-        r->body = world_to_json(s->hub.world);
-        r->status = 200;
-    } else if (!strcmp(url, V2 "/discovery.json")) {
-        char *endpoint = xasprintf("%s" V2, s->base_url);
-        r->status = open311_discovery(c, endpoint, &r->body);
-        free(endpoint);
-    } else if (!strcmp(url, V2 "/services.json")) {
-        r->status = open311_services(&r->body);
-    } else if (!strcmp(url, V2 "/requests.json")) {
-        r->status = open311_requests(c, r->now, query_param, conn, &r->body);
-    } else if (request_id_of(url, id, sizeof id)) {
-        r->status = open311_request(c, r->now, id, query_param, conn, &r->body);
-    } else {
-        r->status = 404;
-        r->body = open311_error(404, "no such resource: %s", url);
+    struct sim_response rs = {0};
+    for (size_t i = 0; i < s->hub.ndomains; i++) {
+        const struct sim_domain *d = &s->hub.domains[i];
+        if (d->route(d->state, rq, &rs)) {
+            r->status = rs.status;
+            r->body = rs.body;
+            r->content_type = rs.content_type;
+            return;
+        }
     }
+    r->status = 404;
+    r->body = open311_error(404, "no such resource: %s", rq->path);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    struct conn_state *cs = *con_cls;
+    if (cs) {
+        buf_free(&cs->body);
+        free(cs);
+    }
+    *con_cls = NULL;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -161,29 +158,47 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                               size_t *upload_data_size, void **con_cls)
 {
     (void)version;
-    (void)upload_data;
     struct server *s = cls;
-    bool readonly = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
-    /* Answering on the first call (headers only) makes MHD close the connection; GETs wait
-     * for the second call so keep-alive works. Anything else is refused at once. */
-    if (readonly && !*con_cls) {
-        *con_cls = s; /* any non-NULL marker */
+    bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+    bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+    /* Answering on the first call (headers only) makes MHD close the connection; requests
+     * wait for a later call so keep-alive works and POST bodies arrive. */
+    if (!*con_cls) {
+        *con_cls = xcalloc(1, sizeof(struct conn_state));
         return MHD_YES;
     }
-    if (readonly && *upload_data_size) {
+    struct conn_state *cs = *con_cls;
+    if (*upload_data_size) {
+        if (post && cs->body.len + *upload_data_size <= MAX_POST_BYTES)
+            buf_append(&cs->body, upload_data, *upload_data_size);
+        else
+            cs->too_large = post;
         *upload_data_size = 0;
         return MHD_YES;
     }
     struct reply r = {0};
     pthread_mutex_lock(&s->lock);
     r.now = simclock_now(s->hub.clock);
-    if (!readonly) {
-        *upload_data_size = 0;
+    if (!get && !post) {
         r.status = MHD_HTTP_METHOD_NOT_ALLOWED;
         r.body = open311_error(405, "method %s not allowed: this hub is read-only", method);
+    } else if (cs->too_large) {
+        r.status = MHD_HTTP_CONTENT_TOO_LARGE;
+        r.body = open311_error(413, "request body larger than %d bytes", MAX_POST_BYTES);
     } else {
-        complaints_advance(s->hub.complaints, r.now);
-        route(s, conn, url, &r);
+        struct sim_request rq = {
+            .method = method,
+            .path = url,
+            .body = post ? (cs->body.data ? cs->body.data : "") : NULL,
+            .body_len = cs->body.len,
+            .now = r.now,
+            .base_url = s->base_url,
+            .conn = conn,
+        };
+        for (size_t i = 0; i < s->hub.ndomains; i++)
+            if (s->hub.domains[i].advance)
+                s->hub.domains[i].advance(s->hub.domains[i].state, r.now);
+        route(s, &rq, &r);
     }
     pthread_mutex_unlock(&s->lock);
     return send_reply(s, conn, method, url, &r);
@@ -208,7 +223,8 @@ struct server *server_start(const struct sockaddr *addr, socklen_t addrlen,
     }
     s->daemon = MHD_start_daemon(flags, port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, addr,
                                  MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_CONNECTION_TIMEOUT,
-                                 30u, MHD_OPTION_CONNECTION_LIMIT, 128u, MHD_OPTION_END);
+                                 30u, MHD_OPTION_CONNECTION_LIMIT, 128u,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errsz, "cannot listen on port %u (in use, or not permitted)", (unsigned)port);
         pthread_mutex_destroy(&s->lock);

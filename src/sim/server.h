@@ -8,17 +8,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "complaints.h"
+#include "route.h"
 #include "simclock.h"
-#include "world.h"
 
 struct server;
 
 /* What the server serves; owned by the caller, which must outlive the server. Once the
- * server runs, the complaints are only touched under its lock. */
+ * server runs, the domains' state is only touched under its lock. */
 struct server_hub {
-    const struct world *world;
-    struct complaints *complaints;
+    struct sim_domain domains[SIM_MAX_DOMAINS]; /* asked in order; the first match answers */
+    size_t ndomains;
     const struct simclock *clock;
     bool verbose; /* log every request on stderr */
 };

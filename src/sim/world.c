@@ -309,3 +309,17 @@ char *world_to_json(const struct world *w)
     cJSON_Delete(root);
     return s;
 }
+
+static bool domain_route(void *state, const struct sim_request *rq, struct sim_response *rs)
+{
+    if (strcmp(rq->path, "/units.json") != 0)
+        return false;
+    rs->status = 200;
+    rs->body = world_to_json(state);
+    return true;
+}
+
+struct sim_domain world_domain(const struct world *w)
+{
+    return (struct sim_domain){.name = "units", .state = (void *)w, .route = domain_route};
+}

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "route.h"
+
 enum unit_kind { UNIT_PHUONG, UNIT_XA, UNIT_DAC_KHU };
 
 struct unit {
@@ -40,5 +42,7 @@ void world_free(struct world *w);
 
 /* GET /units.json: {"province":{"code","name"},"units":[...]}. Returns a malloc'd string. */
 char *world_to_json(const struct world *w);
+/* The unit list as a server domain (/units.json). */
+struct sim_domain world_domain(const struct world *w);
 
 #endif
