@@ -10,6 +10,7 @@
 #include "citydeck/config.h"
 #include "citydeck/log.h"
 #include "citydeck/text.h"
+#include "citydeck/theme.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
 
@@ -29,6 +30,7 @@ static void usage(FILE *out)
             "  --snapshot VIEW      print one frame of VIEW as text after the first poll and\n"
             "                       exit (views: %s)\n"
             "  --size COLSxROWS     size of the --snapshot frame (default 120x40)\n"
+            "  --theme NAME         colour theme: a name from the themes folder, or a path\n"
             "  --no-mouse           do not capture the mouse\n"
             "  --ascii              use \"...\" instead of \"…\" when text is cut\n"
             "  -h, --help           show this help and exit\n"
@@ -39,8 +41,17 @@ static void usage(FILE *out)
             view_names());
 }
 
-enum { OPT_DEMO = 256, OPT_HUB, OPT_READ_ONLY, OPT_LOG, OPT_SNAPSHOT, OPT_SIZE, OPT_NO_MOUSE,
-       OPT_ASCII };
+enum {
+    OPT_DEMO = 256,
+    OPT_HUB,
+    OPT_READ_ONLY,
+    OPT_LOG,
+    OPT_SNAPSHOT,
+    OPT_SIZE,
+    OPT_NO_MOUSE,
+    OPT_ASCII,
+    OPT_THEME
+};
 
 int main(int argc, char **argv)
 {
@@ -54,6 +65,7 @@ int main(int argc, char **argv)
         {"size", required_argument, NULL, OPT_SIZE},
         {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
         {"ascii", no_argument, NULL, OPT_ASCII},
+        {"theme", required_argument, NULL, OPT_THEME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -61,22 +73,47 @@ int main(int argc, char **argv)
     /* Flags are collected first and applied over the configuration file. */
     struct {
         bool demo, read_only, no_mouse, ascii;
-        const char *hub, *config, *log, *snapshot, *size;
+        const char *hub, *config, *log, *snapshot, *size, *theme;
     } flags = {0};
     int c;
     while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_DEMO: flags.demo = true; break;
-        case OPT_HUB: flags.hub = optarg; break;
-        case 'c': flags.config = optarg; break;
-        case OPT_READ_ONLY: flags.read_only = true; break;
-        case OPT_LOG: flags.log = optarg; break;
-        case OPT_SNAPSHOT: flags.snapshot = optarg; break;
-        case OPT_SIZE: flags.size = optarg; break;
-        case OPT_NO_MOUSE: flags.no_mouse = true; break;
-        case OPT_ASCII: flags.ascii = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("citydeck %s\n", CITYDECK_VERSION); return 0;
+        case OPT_DEMO:
+            flags.demo = true;
+            break;
+        case OPT_HUB:
+            flags.hub = optarg;
+            break;
+        case 'c':
+            flags.config = optarg;
+            break;
+        case OPT_READ_ONLY:
+            flags.read_only = true;
+            break;
+        case OPT_LOG:
+            flags.log = optarg;
+            break;
+        case OPT_SNAPSHOT:
+            flags.snapshot = optarg;
+            break;
+        case OPT_SIZE:
+            flags.size = optarg;
+            break;
+        case OPT_NO_MOUSE:
+            flags.no_mouse = true;
+            break;
+        case OPT_ASCII:
+            flags.ascii = true;
+            break;
+        case OPT_THEME:
+            flags.theme = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("citydeck %s\n", CITYDECK_VERSION);
+            return 0;
         default:
             fprintf(stderr, "Try 'citydeck --help'.\n");
             return 2;
@@ -117,8 +154,8 @@ int main(int argc, char **argv)
     }
     if (flags.snapshot) {
         if (!view_find(flags.snapshot)) {
-            fprintf(stderr, "citydeck: --snapshot: unknown view '%s' (views: %s)\n",
-                    flags.snapshot, view_names());
+            fprintf(stderr, "citydeck: --snapshot: unknown view '%s' (views: %s)\n", flags.snapshot,
+                    view_names());
             config_free(&cfg);
             return 2;
         }
@@ -140,7 +177,19 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (flags.theme) {
+        free(cfg.theme);
+        cfg.theme = xstrdup(flags.theme);
+    }
+    if (cfg.theme && theme_load(cfg.theme, err, sizeof err) != 0) {
+        fprintf(stderr, "citydeck: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
     text_set_ascii(cfg.ascii);
+    /* A snapshot for cron keeps stderr for what went wrong, not for progress. */
+    if (cfg.snapshot_view && !cfg.log_path)
+        log_set_level(LOG_WARN);
     if (cfg.log_path && log_open(cfg.log_path) != 0) {
         fprintf(stderr, "citydeck: --log: cannot open %s\n", cfg.log_path);
         config_free(&cfg);

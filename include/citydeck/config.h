@@ -31,6 +31,7 @@ struct config {
     bool ascii;
     bool allow_http; /* plain http to non-loopback hosts */
     char *log_path;
+    char *theme; /* a theme name (themes/NAME.theme) or a path; NULL = built-in */
     char *snapshot_view;
     int snap_cols, snap_rows;
     /* --demo: the bundled simulator */

@@ -4,6 +4,7 @@
 #define CITYDECK_THEME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum theme_role {
     TH_NORMAL,
@@ -21,6 +22,16 @@ enum theme_role {
     TH_TITLE,
     TH_COUNT
 };
+
+/* Loads a theme file over the built-in theme: a name (NAME.theme in the installed or source
+ * themes folder) or a path. INI: [colors] ROLE = FOREGROUND BACKGROUND [ATTRIBUTE...], with
+ * the colours black red green yellow blue magenta cyan white default (or 0-255) and the
+ * attributes bold dim underline reverse; [mono] ROLE = ATTRIBUTE... for terminals without
+ * colour. Returns 0, or -1 with "FILE:LINE: [section] key: reason" in err. Call before
+ * curses starts, so a bad file is reported on a clean terminal. */
+int theme_load(const char *name, char *err, size_t errsz);
+/* The file a theme name resolves to (new string), or NULL if there is none. */
+char *theme_path(const char *name);
 
 /* Call after curses started; colors=false gives attribute-only monochrome. */
 void theme_init(bool colors);

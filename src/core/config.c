@@ -83,6 +83,7 @@ void config_free(struct config *c)
     free(c->path);
     free(c->hub_url);
     free(c->log_path);
+    free(c->theme);
     free(c->snapshot_view);
     free(c->sim_path);
     free(c->demo_province);
@@ -534,6 +535,10 @@ static int handle_console(struct load_ctx *x, const char *pre, const char *key, 
         return set_bool(x, pre, v, &c->allow_http);
     if (strcmp(key, "log") == 0) {
         set_path(&c->log_path, v);
+        return 1;
+    }
+    if (strcmp(key, "theme") == 0) {
+        set_path(&c->theme, v);
         return 1;
     }
     return -1;
