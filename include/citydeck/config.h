@@ -10,7 +10,7 @@
 
 struct feed_config {
     char name[CONFIG_NAME_MAX]; /* from [feed.NAME] */
-    char *kind;                 /* adapter: "open311", ... */
+    char *kind;                 /* adapter: open311, sensorthings, prometheus, jsonstat */
     char *url;                  /* absolute URL; NULL = hub URL + path */
     char *path;                 /* path below the hub URL */
     int interval_ms;            /* time between polls */
@@ -18,7 +18,8 @@ struct feed_config {
     size_t max_bytes;           /* response cap (decoded bytes) */
     char *token_env;            /* bearer token from this environment variable */
     char *token_file;           /* ... or from this file (must be mode 0600) */
-    char *unit_attribute;       /* Open311: attribute naming the commune/ward code */
+    char *unit_attribute;       /* attribute, property or label naming the commune/ward code */
+    char *query;                /* prometheus: the PromQL instant query */
     bool enabled;
 };
 

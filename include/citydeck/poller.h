@@ -38,6 +38,10 @@ typedef void *(*feed_parse_fn)(const char *body, size_t len, void *ctx, char *er
 /* Loop thread: takes ownership of the batch. */
 typedef void (*feed_merge_fn)(void *batch, void *ctx);
 typedef void (*feed_free_fn)(void *batch);
+/* Paged listings (SensorThings @iot.nextLink, cases hub pages): loop thread, before merge.
+ * Returns the URL of the page after this batch (a new string; relative links resolved
+ * against page_url by the callee) or NULL on the last page. */
+typedef char *(*feed_next_fn)(void *batch, const char *page_url, void *ctx);
 
 /* Zero means the default: interval 60 s, timeout 15 s, max_bytes 8 MiB. */
 struct feed_spec {
@@ -53,6 +57,8 @@ struct feed_spec {
     feed_parse_fn parse;
     feed_merge_fn merge;
     feed_free_fn free_batch;
+    feed_next_fn next_page; /* NULL = one page per poll */
+    int max_pages;          /* pages followed in one poll; 0 = 100 */
     void *ctx;
 };
 

@@ -6,15 +6,21 @@
 #include <stdint.h>
 
 #include "citydeck/complaints.h"
+#include "citydeck/indicators.h"
+#include "citydeck/sensors.h"
 
 struct store {
     struct complaint_table *complaints;
+    struct sensor_table *sensors;
+    struct indicator_store *indicators;
     uint64_t generation; /* bumped by every merge that changed something */
 };
 
 struct store *store_new(void);
 void store_free(struct store *s);
-/* Takes ownership of the batch. */
+/* Each takes ownership of the batch. */
 void store_merge_complaints(struct store *s, struct complaint_batch *b);
+void store_merge_sensors(struct store *s, struct sensor_batch *b);
+void store_merge_indicators(struct store *s, struct indicator_batch *b);
 
 #endif

@@ -6,14 +6,32 @@
 
 #include "citydeck-config.h"
 #include "citydeck/clock.h"
+#include "citydeck/jsonstat.h"
 #include "citydeck/open311.h"
+#include "citydeck/prometheus.h"
+#include "citydeck/sensorthings.h"
 #include "citydeck/util.h"
+
+struct adapter;
 
 struct wired_feed {
     struct wiring *owner;
     const struct feed_config *cfg;
+    const struct adapter *adapter;
     char *token;
     struct open311_options open311;
+    struct sensorthings_options sta;
+    struct prometheus_options prom;
+    struct jsonstat_options jsonstat;
+};
+
+/* What a kind of feed needs from the poller: parse on a worker, merge on the loop. */
+struct adapter {
+    const char *kind;
+    feed_parse_fn parse;
+    feed_merge_fn merge;
+    feed_free_fn free_batch;
+    feed_next_fn next_page;
 };
 
 struct wiring {
@@ -24,25 +42,94 @@ struct wiring {
     int nfeeds;
 };
 
-/* Worker thread. */
+/* Worker threads: bytes to a batch. */
 static void *parse_open311(const char *body, size_t len, void *ctx, char *err, size_t errsz)
 {
     struct wired_feed *f = ctx;
     return open311_parse_requests(body, len, &f->open311, err, errsz);
 }
 
-/* Loop thread. */
-static void merge_open311(void *batch, void *ctx)
+static void *parse_sta(const char *body, size_t len, void *ctx, char *err, size_t errsz)
 {
     struct wired_feed *f = ctx;
-    store_merge_complaints(f->owner->store, batch);
+    return sensorthings_parse_sensors(body, len, &f->sta, err, errsz);
+}
+
+static void *parse_prometheus(const char *body, size_t len, void *ctx, char *err, size_t errsz)
+{
+    struct wired_feed *f = ctx;
+    return prometheus_parse(body, len, &f->prom, err, errsz);
+}
+
+static void *parse_jsonstat(const char *body, size_t len, void *ctx, char *err, size_t errsz)
+{
+    struct wired_feed *f = ctx;
+    return jsonstat_parse_indicators(body, len, &f->jsonstat, err, errsz);
+}
+
+/* Loop thread: the batch goes into the store, and the console hears of it. */
+static void merged(struct wired_feed *f)
+{
     if (f->owner->merged)
         f->owner->merged(f->owner->arg);
 }
 
-static void free_open311(void *batch)
+static void merge_open311(void *batch, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    store_merge_complaints(f->owner->store, batch);
+    merged(f);
+}
+
+static void merge_sensors(void *batch, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    store_merge_sensors(f->owner->store, batch);
+    merged(f);
+}
+
+static void merge_indicators(void *batch, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    store_merge_indicators(f->owner->store, batch);
+    merged(f);
+}
+
+static void free_complaints(void *batch)
 {
     complaint_batch_free(batch);
+}
+
+static void free_sensors(void *batch)
+{
+    sensor_batch_free(batch);
+}
+
+static void free_indicators(void *batch)
+{
+    indicator_batch_free(batch);
+}
+
+static char *next_sta(void *batch, const char *page_url, void *ctx)
+{
+    struct sensor_batch *b = batch;
+    (void)ctx;
+    return b->next_link ? sensorthings_resolve_link(page_url, b->next_link) : NULL;
+}
+
+static const struct adapter adapters[] = {
+    {"open311", parse_open311, merge_open311, free_complaints, NULL},
+    {"sensorthings", parse_sta, merge_sensors, free_sensors, next_sta},
+    {"prometheus", parse_prometheus, merge_sensors, free_sensors, NULL},
+    {"jsonstat", parse_jsonstat, merge_indicators, free_indicators, NULL},
+};
+
+static const struct adapter *adapter_find(const char *kind)
+{
+    for (size_t i = 0; i < ARRAY_LEN(adapters); i++)
+        if (strcmp(adapters[i].kind, kind) == 0)
+            return &adapters[i];
+    return NULL;
 }
 
 struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_merged_fn merged,
@@ -59,8 +146,14 @@ struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_
         struct wired_feed *f = &w->feeds[w->nfeeds];
         f->owner = w;
         f->cfg = fc;
-        if (strcmp(fc->kind, "open311") != 0) {
-            snprintf(err, errsz, "feed %s: kind '%s' is not supported yet", fc->name, fc->kind);
+        f->adapter = adapter_find(fc->kind);
+        if (!f->adapter) {
+            snprintf(err, errsz, "feed %s: kind '%s' is not supported", fc->name, fc->kind);
+            wiring_free(w);
+            return NULL;
+        }
+        if (strcmp(fc->kind, "prometheus") == 0 && !fc->query && !fc->url && !fc->path) {
+            snprintf(err, errsz, "feed %s: a prometheus feed needs a query", fc->name);
             wiring_free(w);
             return NULL;
         }
@@ -73,6 +166,9 @@ struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_
         }
         f->open311.unit_attribute = fc->unit_attribute;
         f->open311.default_offset_s = CLOCK_VN_OFFSET;
+        f->sta.unit_property = fc->unit_attribute;
+        f->sta.default_offset_s = CLOCK_VN_OFFSET;
+        f->prom.unit_label = fc->unit_attribute;
         /* A query for every open request lets the store close those that disappear. */
         const char *where = fc->url ? fc->url : fc->path ? fc->path : "";
         f->open311.full_listing = strstr(where, "status=open") != NULL;
@@ -97,7 +193,11 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
     for (int i = 0; i < w->nfeeds; i++) {
         struct wired_feed *f = &w->feeds[i];
         char *url;
-        if (f->cfg->url) {
+        const char *base = f->cfg->url ? f->cfg->url : hub_url;
+        if (f->cfg->query && base && !f->cfg->path) {
+            /* A Prometheus-compatible server: the query goes below its base URL. */
+            url = prometheus_query_url(base, f->cfg->query, TIME_NONE);
+        } else if (f->cfg->url) {
             url = xstrdup(f->cfg->url);
         } else if (hub_url) {
             size_t n = strlen(hub_url);
@@ -117,9 +217,10 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
             .max_bytes = f->cfg->max_bytes,
             .bearer_token = f->token,
             .allow_http = is_loopback_url(url),
-            .parse = parse_open311,
-            .merge = merge_open311,
-            .free_batch = free_open311,
+            .parse = f->adapter->parse,
+            .merge = f->adapter->merge,
+            .free_batch = f->adapter->free_batch,
+            .next_page = f->adapter->next_page,
             .ctx = f,
         };
         poller_add(p, &spec);

@@ -26,7 +26,7 @@
 #define GIB (MIB * 1024)
 
 /* Feed adapters that exist; config_load refuses any other kind with this list. */
-static const char *const known_kinds[] = {"open311"};
+static const char *const known_kinds[] = {"open311", "sensorthings", "prometheus", "jsonstat"};
 
 /* "open311, ..." for error messages. */
 static void known_kinds_list(char *out, size_t n)
@@ -60,6 +60,7 @@ static void feed_free(struct feed_config *f)
     free(f->token_env);
     free(f->token_file);
     free(f->unit_attribute);
+    free(f->query);
 }
 
 void config_init(struct config *c)
@@ -660,6 +661,14 @@ static int handle_feed(struct load_ctx *x, struct feed_config *f, const char *pr
     }
     if (strcmp(key, "enabled") == 0)
         return set_bool(x, pre, v, &f->enabled);
+    if (strcmp(key, "query") == 0) {
+        if (!*v) {
+            fail(x, "%sthe query is empty", pre);
+            return 0;
+        }
+        set_str(&f->query, v);
+        return 1;
+    }
     return -1;
 }
 

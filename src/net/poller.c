@@ -19,6 +19,7 @@
 #define POLLER_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 #define POLLER_DEFAULT_MAX_BACKOFF_MS (10 * 60 * 1000)
 #define POLLER_MAX_RETRY_AFTER_MS ((int64_t)3600 * 1000)
+#define POLLER_DEFAULT_MAX_PAGES 100
 
 struct parse_job;
 
@@ -32,6 +33,11 @@ struct feed {
     unsigned url_gen; /* bumped by feed_set_url: an older response's ETag is not ours */
     unsigned req_gen; /* url_gen when the request in flight started */
     struct parse_job *job;
+    /* One poll of a paged feed: the page being fetched and what the earlier pages cost. */
+    char *page_url; /* NULL on the first page (spec.url) */
+    int page;
+    size_t poll_bytes;
+    int64_t poll_duration_ms;
     bool in_flight;
     bool parsing;
     bool closing;
@@ -121,6 +127,7 @@ static void feed_maybe_free(struct feed *f)
         free((char *)f->spec.bearer_token);
     }
     free(f->etag);
+    free(f->page_url);
     free(f);
     if (--p->live == 0 && p->closing)
         poller_destroy(p);
@@ -188,6 +195,8 @@ static void feed_finish(struct feed *f, bool ok, long status, size_t bytes, int6
         p->on_event(f, p->arg);
 }
 
+static void feed_request(struct feed *f);
+
 static void job_on_work(uv_work_t *work)
 {
     struct parse_job *job = work->data;
@@ -233,11 +242,24 @@ static void job_after_work(uv_work_t *work, int status)
     }
     void *batch = job->batch;
     job_free(job);
+    char *next = NULL;
+    if (f->spec.next_page && f->page + 1 < f->spec.max_pages)
+        next = f->spec.next_page(batch, f->page_url ? f->page_url : f->spec.url, f->spec.ctx);
     if (f->spec.merge)
         f->spec.merge(batch, f->spec.ctx); /* ownership passes */
     else if (f->spec.free_batch)
         f->spec.free_batch(batch);
-    feed_finish(f, true, st, bytes, dur, NULL, -1);
+    f->poll_bytes += bytes;
+    f->poll_duration_ms += dur;
+    if (next) {
+        /* The next page belongs to the same poll: health is settled after the last one. */
+        free(f->page_url);
+        f->page_url = next;
+        f->page++;
+        feed_request(f);
+        return;
+    }
+    feed_finish(f, true, st, f->poll_bytes, f->poll_duration_ms, NULL, -1);
 }
 
 static void feed_on_http_done(struct http_response *resp, void *arg)
@@ -304,13 +326,13 @@ static void feed_on_http_done(struct http_response *resp, void *arg)
     f->parsing = true;
 }
 
-static void feed_poll(struct feed *f)
+/* Starts the request for the current page; only the first page is conditional, because
+ * an unchanged first page means the hub's listing is unchanged. */
+static void feed_request(struct feed *f)
 {
-    if (f->closing || f->in_flight || f->parsing)
-        return;
     struct http_request req = {
-        .url = f->spec.url,
-        .etag = f->etag,
+        .url = f->page_url ? f->page_url : f->spec.url,
+        .etag = f->page_url ? NULL : f->etag,
         .bearer_token = f->spec.bearer_token,
         .timeout_ms = f->spec.timeout_ms,
         .max_bytes = f->spec.max_bytes,
@@ -324,6 +346,18 @@ static void feed_poll(struct feed *f)
     f->req_id = id;
     f->req_gen = f->url_gen;
     f->in_flight = true;
+}
+
+static void feed_poll(struct feed *f)
+{
+    if (f->closing || f->in_flight || f->parsing)
+        return;
+    free(f->page_url);
+    f->page_url = NULL;
+    f->page = 0;
+    f->poll_bytes = 0;
+    f->poll_duration_ms = 0;
+    feed_request(f);
 }
 
 static void feed_on_timer(uv_timer_t *timer)
@@ -364,6 +398,8 @@ struct feed *poller_add(struct poller *p, const struct feed_spec *spec)
         f->spec.max_bytes = POLLER_DEFAULT_MAX_BYTES;
     if (f->spec.max_backoff_ms <= 0)
         f->spec.max_backoff_ms = POLLER_DEFAULT_MAX_BACKOFF_MS;
+    if (f->spec.max_pages <= 0)
+        f->spec.max_pages = POLLER_DEFAULT_MAX_PAGES;
     if (f->spec.stale_after_ms <= 0)
         f->spec.stale_after_ms =
             f->spec.interval_ms > INT32_MAX / 3 ? INT32_MAX : 3 * f->spec.interval_ms;

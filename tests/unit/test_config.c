@@ -324,7 +324,7 @@ Test(config, bad_size)
 Test(config, bad_kind)
 {
     expect_bad("[feed.sensors]\nkind = mqtt\n", 2,
-               "[feed.sensors] kind: ", "unknown kind 'mqtt' (known: open311)");
+               "[feed.sensors] kind: ", "unknown kind 'mqtt' (known: open311, sensorthings, prometheus, jsonstat)");
 }
 
 Test(config, bad_feed_name)
