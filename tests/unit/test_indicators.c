@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
+
 static struct indicator_cell *put(struct indicator_batch *b, const char *unit, const char *ind,
                                   const char *period, double plan, double actual)
 {
@@ -300,10 +302,7 @@ static uint64_t rng_state;
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ull;
+    return harness_rng(&rng_state);
 }
 
 static size_t rnd(size_t n)

@@ -15,30 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char err[256];
+#include "harness.h"
 
-static char *fixture_read(const char *name, size_t *len)
-{
-    const char *dir = getenv("CITYDECK_FIXTURES");
-    cr_assert(dir, "CITYDECK_FIXTURES is not set (meson test sets it)");
-    char *path = xasprintf("%s/jsonstat/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    free(path);
-    struct buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_take(&b);
-}
+static char err[256];
 
 static struct jsonstat_doc *parse_fixture(const char *name)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("jsonstat", name, &len);
     struct jsonstat_doc *d = jsonstat_parse(body, len, err, sizeof err);
     free(body);
     return d;
@@ -53,7 +37,7 @@ static struct indicator_batch *indicators_fixture(const char *name,
                                                   const struct jsonstat_options *opt)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("jsonstat", name, &len);
     struct indicator_batch *b = jsonstat_parse_indicators(body, len, opt, err, sizeof err);
     free(body);
     return b;
@@ -696,7 +680,8 @@ Test(jsonstat, not_json_truncated_empty)
     cr_assert_null(parse_str("<html><body>502 Bad Gateway</body></html>"));
     cr_assert_str_eq(err, "not JSON: <html><body>502 Bad Gateway</body></html>");
     size_t len;
-    char *body = fixture_read("jsonstat-org-oecd-status-object-roles.json", &len);
+    char *body =
+        harness_fixture_read("jsonstat", "jsonstat-org-oecd-status-object-roles.json", &len);
     cr_assert_null(jsonstat_parse(body, len / 2, err, sizeof err));
     cr_assert(strncmp(err, "invalid JSON near byte ", 23) == 0, "%s", err);
     free(body);
@@ -1044,7 +1029,7 @@ Test(jsonstat_indicators, defaults_for_missing_dimensions)
 static void assert_json_equal(const char *built, const char *fixture)
 {
     size_t len;
-    char *want = fixture_read(fixture, &len);
+    char *want = harness_fixture_read("jsonstat", fixture, &len);
     cJSON *a = cJSON_Parse(built);
     cJSON *b = cJSON_ParseWithLength(want, len);
     cr_assert(a && b);

@@ -10,30 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char err[256];
+#include "harness.h"
 
-static char *fixture_read(const char *name, size_t *len)
-{
-    const char *dir = getenv("CITYDECK_FIXTURES");
-    cr_assert(dir, "CITYDECK_FIXTURES is not set (meson test sets it)");
-    char *path = xasprintf("%s/open311/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    free(path);
-    struct buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_take(&b);
-}
+static char err[256];
 
 static struct complaint_batch *parse_fixture(const char *name, const struct open311_options *opt)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("open311", name, &len);
     struct complaint_batch *b = open311_parse_requests(body, len, opt, err, sizeof err);
     free(body);
     return b;
@@ -647,7 +631,8 @@ Test(open311, small_errsz_is_safe)
 Test(open311, truncations_and_mutations_never_crash)
 {
     size_t len;
-    char *body = fixture_read("requests-seeclickfix-newhaven-numeric-ids.json", &len);
+    char *body =
+        harness_fixture_read("open311", "requests-seeclickfix-newhaven-numeric-ids.json", &len);
     for (size_t k = 0; k < len; k += 7) {
         struct complaint_batch *b = open311_parse_requests(body, k, NULL, err, sizeof err);
         if (b)

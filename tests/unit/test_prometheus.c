@@ -12,30 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char err[256];
+#include "harness.h"
 
-static char *fixture_read(const char *name, size_t *len)
-{
-    const char *dir = getenv("CITYDECK_FIXTURES");
-    cr_assert(dir, "CITYDECK_FIXTURES is not set (meson test sets it)");
-    char *path = xasprintf("%s/prometheus/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    free(path);
-    struct buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_take(&b);
-}
+static char err[256];
 
 static struct sensor_batch *parse_fixture(const char *name, const struct prometheus_options *opt)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("prometheus", name, &len);
     struct sensor_batch *b = prometheus_parse(body, len, opt, err, sizeof err);
     free(body);
     return b;
@@ -148,7 +132,7 @@ Test(prometheus, truncated_fixtures)
     struct prometheus_options opt = {.id_label = "instance"};
     for (size_t f = 0; f < ARRAY_LEN(files); f++) {
         size_t len;
-        char *body = fixture_read(files[f], &len);
+        char *body = harness_fixture_read("prometheus", files[f], &len);
         for (size_t k = 0; k < len; k++) {
             char *cut = xstrndup(body, k);
             struct sensor_batch *b = prometheus_parse(cut, k, &opt, err, sizeof err);

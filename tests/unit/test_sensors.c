@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
+
 /* ---- series -------------------------------------------------------------------------------- */
 
 Test(series, wraps_keeping_the_last_n_in_order)
@@ -511,10 +513,7 @@ Test(table, metadata_replaces_and_moves_units)
 static uint64_t rng_state;
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ull;
+    return harness_rng(&rng_state);
 }
 
 static double rnd_value(enum sensor_kind k)

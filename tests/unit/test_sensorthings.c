@@ -12,31 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char err[256];
+#include "harness.h"
 
-static char *fixture_read(const char *name, size_t *len)
-{
-    const char *dir = getenv("CITYDECK_FIXTURES");
-    cr_assert(dir, "CITYDECK_FIXTURES is not set (meson test sets it)");
-    char *path = xasprintf("%s/sensorthings/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    free(path);
-    struct buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return buf_take(&b);
-}
+static char err[256];
 
 static struct sensor_batch *sensors_fixture(const char *name,
                                             const struct sensorthings_options *opt)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("sensorthings", name, &len);
     struct sensor_batch *b = sensorthings_parse_sensors(body, len, opt, err, sizeof err);
     free(body);
     return b;
@@ -46,7 +30,7 @@ static struct sensor_batch *obs_fixture(const char *name, const char *ds, bool i
                                         const struct sensorthings_options *opt)
 {
     size_t len;
-    char *body = fixture_read(name, &len);
+    char *body = harness_fixture_read("sensorthings", name, &len);
     struct sensor_batch *b =
         sensorthings_parse_observations(body, len, ds, is_string, opt, err, sizeof err);
     free(body);
@@ -289,7 +273,7 @@ Test(sensorthings, spec_thing_without_datastreams)
 Test(sensorthings, spec_landing_page)
 {
     size_t len;
-    char *body = fixture_read("spec-v1.0-landing-page.json", &len);
+    char *body = harness_fixture_read("sensorthings", "spec-v1.0-landing-page.json", &len);
     struct sensorthings_root *r = sensorthings_parse_root(body, len, err, sizeof err);
     free(body);
     cr_assert(r, "%s", err);
@@ -318,7 +302,7 @@ Test(sensorthings, points_of_location_and_features)
     const char *types[] = {"Location", "FeatureOfInterest", "FeatureOfInterest"};
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         size_t len;
-        char *body = fixture_read(files[i], &len);
+        char *body = harness_fixture_read("sensorthings", files[i], &len);
         double lat = 0, lon = 0;
         cr_assert(sensorthings_parse_point(body, len, &lat, &lon, err, sizeof err), "%s: %s",
                   files[i], err);
@@ -350,7 +334,7 @@ Test(sensorthings, other_entity_types_are_clear_errors)
     cr_assert_null(b);
     cr_assert_str_eq(err, "observations: body is a Datastream, not Observations");
     size_t len;
-    char *body = fixture_read("spec-v1.0-thing.json", &len);
+    char *body = harness_fixture_read("sensorthings", "spec-v1.0-thing.json", &len);
     double lat, lon;
     cr_assert_not(sensorthings_parse_point(body, len, &lat, &lon, err, sizeof err));
     cr_assert_str_eq(err, "point: no GeoJSON Point (got an object without a type)");
@@ -367,7 +351,7 @@ Test(sensorthings, truncated_fixtures)
                            "spec-v1.0-location-geojson-feature.json"};
     for (size_t f = 0; f < ARRAY_LEN(files); f++) {
         size_t len;
-        char *body = fixture_read(files[f], &len);
+        char *body = harness_fixture_read("sensorthings", files[f], &len);
         size_t step = len > 1500 ? 7 : 1;
         for (size_t k = 0; k < len; k += step) {
             char *cut = xstrndup(body, k);
