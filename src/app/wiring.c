@@ -187,8 +187,7 @@ static bool is_loopback_url(const char *url)
     return false;
 }
 
-int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char *err,
-                  size_t errsz)
+int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char *err, size_t errsz)
 {
     for (int i = 0; i < w->nfeeds; i++) {
         struct wired_feed *f = &w->feeds[i];
@@ -204,8 +203,7 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
             url = xasprintf("%.*s%s", (int)(n && hub_url[n - 1] == '/' ? n - 1 : n), hub_url,
                             f->cfg->path ? f->cfg->path : "");
         } else {
-            snprintf(err, errsz,
-                     "feed %s has no URL: give --hub URL, --demo, or url in [feed.%s]",
+            snprintf(err, errsz, "feed %s has no URL: give --hub URL, --demo, or url in [feed.%s]",
                      f->cfg->name, f->cfg->name);
             return -1;
         }
@@ -240,7 +238,8 @@ void wiring_free(struct wiring *w)
 
 char *wiring_province_name(const char *code)
 {
-    static const char *const dirs[] = {CITYDECK_DATADIR "/units", CITYDECK_SOURCE_DIR "/src/data/units"};
+    static const char *const dirs[] = {CITYDECK_DATADIR "/units",
+                                       CITYDECK_SOURCE_DIR "/src/data/units"};
     if (!code)
         return NULL;
     for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {

@@ -235,7 +235,8 @@ static void job_after_work(uv_work_t *work, int status)
         feed_finish(f, false, st, bytes, dur, err, -1); /* the new ETag is not stored */
         return;
     }
-    if (job->url_gen == f->url_gen) {
+    /* Only the first page's ETag stands for the listing: later pages are not conditional. */
+    if (job->url_gen == f->url_gen && f->page == 0) {
         free(f->etag);
         f->etag = job->etag; /* NULL when the hub stopped sending one */
         job->etag = NULL;
