@@ -26,6 +26,12 @@ int64_t clock_parse_http_date(const char *s);
 /* "3m", "2h05", "4d" style short durations for table cells (negative gives "-3m"). */
 void clock_format_age(int64_t seconds, char *buf, size_t n);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's
+ * days_from_civil / civil_from_days). No range check: 2026-02-30 counts on into March, so
+ * callers reading untrusted dates validate them first. */
+int64_t clock_days_from_civil(int64_t y, int m, int d);
+void clock_civil_from_days(int64_t days, int *y, int *m, int *d);
+
 /* Vietnam's offset: hubs and operators work in ICT (UTC+7). */
 #define CLOCK_VN_OFFSET (7 * 3600)
 

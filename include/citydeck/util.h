@@ -38,4 +38,9 @@ void buf_free(struct buf *b);
 /* Hands the data to the caller (never NULL) and resets the buffer. */
 char *buf_take(struct buf *b);
 
+/* Appends s percent-encoded (RFC 3986): every byte but the unreserved ones (ALPHA, DIGIT,
+ * "-._~") and those in keep (NULL: none) becomes %XX. A query component keeps nothing; a key
+ * inside a path may keep the sub-delims a server reads literally. */
+void url_encode(struct buf *b, const char *s, const char *keep);
+
 #endif

@@ -20,8 +20,7 @@ int64_t clock_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t clock_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -31,9 +30,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void clock_civil_from_days(int64_t days, int *y, int *m, int *d)
 {
-    z += 719468;
+    int64_t z = days + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -49,7 +48,7 @@ static bool is_leap(int64_t y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* days_from_civil would quietly turn 2026-02-30 into March 2nd; a hub sending that is broken
+/* clock_days_from_civil would quietly turn 2026-02-30 into March 2nd; a hub sending that is broken
  * and its timestamp must not be trusted. */
 static bool valid_date(int64_t y, int m, int d)
 {
@@ -143,7 +142,7 @@ int64_t clock_parse_iso(const char *s, int default_offset_s, bool *had_zone)
         p++;
     if (*p)
         return TIME_NONE;
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    return clock_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
 }
 
 void clock_format_iso(int64_t t, int offset_s, char *buf, size_t n)
@@ -155,7 +154,7 @@ void clock_format_iso(int64_t t, int offset_s, char *buf, size_t n)
         days--;
     }
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    clock_civil_from_days(days, &y, &m, &d);
     int off = offset_s < 0 ? -offset_s : offset_s;
     snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, (int)(rem / 3600),
              (int)(rem / 60 % 60), (int)(rem % 60), offset_s < 0 ? '-' : '+', off / 3600,
@@ -184,7 +183,7 @@ int64_t clock_parse_http_date(const char *s)
     int mo = (int)(m - months) / 3 + 1;
     if (!valid_date(y, mo, d) || h > 23 || mi > 59 || sec > 60)
         return TIME_NONE;
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return clock_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 void clock_format_age(int64_t seconds, char *buf, size_t n)

@@ -1,5 +1,6 @@
 #include "citydeck/util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +143,15 @@ char *buf_take(struct buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
     return p;
+}
+
+void url_encode(struct buf *b, const char *s, const char *keep)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool unreserved = isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~';
+        if (unreserved || (keep && strchr(keep, *p)))
+            buf_append(b, p, 1);
+        else
+            buf_appendf(b, "%%%02X", *p);
+    }
 }

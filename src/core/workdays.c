@@ -1,5 +1,7 @@
 #include "citydeck/workdays.h"
 
+#include "citydeck/clock.h"
+
 #include <math.h>
 #include <stddef.h>
 
@@ -38,30 +40,6 @@ static const struct {
 
 static const int periods[2][2] = {{MORNING_START, MORNING_END}, {AFTERNOON_START, AFTERNOON_END}};
 
-/* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -94,19 +72,19 @@ static void year_off_build(struct year_off *yo, int y)
 {
     int64_t hol[16];
     int n = 0;
-    hol[n++] = days_from_civil(y, 1, 1);
-    hol[n++] = days_from_civil(y, 4, 30);
-    hol[n++] = days_from_civil(y, 5, 1);
-    int64_t qk = days_from_civil(y, 9, 2);
+    hol[n++] = clock_days_from_civil(y, 1, 1);
+    hol[n++] = clock_days_from_civil(y, 4, 30);
+    hol[n++] = clock_days_from_civil(y, 5, 1);
+    int64_t qk = clock_days_from_civil(y, 9, 2);
     hol[n++] = qk;
     hol[n++] = is_weekend(qk - 1) ? qk + 1 : qk - 1;
     for (size_t i = 0; i < sizeof lunar_table / sizeof lunar_table[0]; i++) {
         if (lunar_table[i].year != y)
             continue;
-        int64_t tet = days_from_civil(y, lunar_table[i].tet_m, lunar_table[i].tet_d);
+        int64_t tet = clock_days_from_civil(y, lunar_table[i].tet_m, lunar_table[i].tet_d);
         for (int k = -1; k <= 3; k++)
             hol[n++] = tet + k;
-        hol[n++] = days_from_civil(y, lunar_table[i].hung_m, lunar_table[i].hung_d);
+        hol[n++] = clock_days_from_civil(y, lunar_table[i].hung_m, lunar_table[i].hung_d);
     }
     /* Sort so compensation days are handed out in calendar order. */
     for (int i = 1; i < n; i++)
@@ -132,7 +110,7 @@ static void year_off_build(struct year_off *yo, int y)
 static bool day_off(struct year_off *cache, int64_t dn)
 {
     int y, m, d;
-    civil_from_days(dn, &y, &m, &d);
+    clock_civil_from_days(dn, &y, &m, &d);
     if (cache->year != y)
         year_off_build(cache, y);
     return in_list(cache->days, cache->n, dn);
@@ -146,13 +124,13 @@ static bool workday(struct year_off *cache, int64_t dn)
 bool workdays_is_holiday(int y, int m, int d)
 {
     struct year_off yo = {.year = 0};
-    return day_off(&yo, days_from_civil(y, m, d));
+    return day_off(&yo, clock_days_from_civil(y, m, d));
 }
 
 bool workdays_is_workday(int y, int m, int d)
 {
     struct year_off yo = {.year = 0};
-    return workday(&yo, days_from_civil(y, m, d));
+    return workday(&yo, clock_days_from_civil(y, m, d));
 }
 
 int64_t workdays_add(int64_t t, double working_days, int offset_s)

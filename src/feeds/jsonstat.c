@@ -1,8 +1,7 @@
 /* JSON-stat adapter: a body -> datasets (2.0 and 1.x) -> indicator cells.
  *
- * Runs on a worker thread (uv_queue_work), so it touches no global state: the cJSON error
- * position comes from cJSON_ParseWithLengthOpts' return_parse_end, not cJSON_GetErrorPtr(),
- * which is one process-wide variable for all threads.
+ * Runs on a worker thread (uv_queue_work), so it touches no global state, and neither does
+ * the shared feedjson_* reading it uses (feedjson.h).
  *
  * Real servers deviate from the spec in the ways listed in reference/standards.md §4.5; the
  * rules below follow the robust-client checklist of §4.6:
@@ -20,12 +19,13 @@
 #include "citydeck/jsonstat.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/feedjson.h"
+#include "citydeck/strmap.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,26 +33,14 @@
 #include <string.h>
 #include <strings.h>
 
-#define SNIPPET_BYTES 80 /* of a non-JSON body shown in the error */
 #define ERRTEXT_BYTES 300
 #define ID_BYTES 256 /* category and dimension ids: codes, not prose */
 #define STATUS_BYTES 32
-#define NUMBER_CHARS 64 /* longest numeric string read as a number */
 
 /* ---- errors and small helpers ----------------------------------------------------------- */
 
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || !errsz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
+/* dimension_decode passes a strmap miss on as "no such category". */
+_Static_assert(STRMAP_NONE == JSONSTAT_NONE, "a strmap miss must read as JSONSTAT_NONE");
 
 /* Decoding context: where an error happened ("dataset oecd: dimension area"), and the
  * caller's buffer for it. */
@@ -78,25 +66,6 @@ static bool fail(struct dec *d, const char *fmt, ...)
     return false;
 }
 
-static const char *json_type_name(const cJSON *v)
-{
-    if (!v)
-        return "nothing";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    return "invalid value";
-}
-
 static const cJSON *member(const cJSON *o, const char *key)
 {
     return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
@@ -108,67 +77,12 @@ static const cJSON *object_member(const cJSON *o, const char *key)
     return cJSON_IsObject(v) ? v : NULL;
 }
 
-/* Cleaned text of a string member, or NULL when absent, not a string or empty. */
-static char *text_member(const cJSON *o, const char *key, size_t max)
-{
-    const cJSON *v = member(o, key);
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return NULL;
-    char *s = text_clean(v->valuestring, (size_t)-1, max);
-    if (!*s) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
 static size_t count_items(const cJSON *v)
 {
     size_t n = 0;
     for (const cJSON *e = v ? v->child : NULL; e; e = e->next)
         n++;
     return n;
-}
-
-/* A JSON-number-shaped string ("56.2", " -1e3 ") as a double. strtod reads the decimal point
- * of the current locale, and the console runs under setlocale(LC_ALL, "") where vi_VN says
- * ','; so the syntax is checked here and '.' swapped for the locale's point, as cJSON does. */
-static bool parse_number(const char *s, double *out)
-{
-    while (*s == ' ')
-        s++;
-    char buf[NUMBER_CHARS];
-    size_t n = 0;
-    const char *p = s;
-    if (*p == '-' || *p == '+')
-        buf[n++] = *p++;
-    size_t digits = 0;
-    const char *point = localeconv()->decimal_point;
-    for (; *p && n + 2 < sizeof buf; p++) {
-        if (isdigit((unsigned char)*p)) {
-            digits++;
-            buf[n++] = *p;
-        } else if (*p == '.') {
-            buf[n++] = point && *point ? *point : '.';
-        } else if ((*p == 'e' || *p == 'E') && digits) {
-            buf[n++] = *p;
-            if (p[1] == '-' || p[1] == '+')
-                buf[n++] = *++p;
-        } else {
-            break;
-        }
-    }
-    while (*p == ' ')
-        p++;
-    if (*p || !digits)
-        return false;
-    buf[n] = '\0';
-    char *end;
-    double v = strtod(buf, &end);
-    if (*end || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
 }
 
 /* A non-negative decimal integer key ("18") below limit: sparse value and status keys. */
@@ -195,65 +109,12 @@ static bool parse_pos(const char *s, size_t limit, size_t *out)
 static bool parse_size(const cJSON *v, size_t *out)
 {
     double d;
-    if (cJSON_IsNumber(v))
-        d = v->valuedouble;
-    else if (!(cJSON_IsString(v) && v->valuestring && parse_number(v->valuestring, &d)))
+    if (!feedjson_number(v, &d))
         return false;
     if (!isfinite(d) || d < 1 || d != floor(d) || d > 1e15)
         return false;
     *out = (size_t)d;
     return true;
-}
-
-/* FNV-1a. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-/* Raw (uncleaned) category id -> position, for the label, unit and child objects, which are
- * keyed by the ids as sent. Thousands of communes make a linear search quadratic. */
-struct idmap {
-    const char **ids; /* by position; the strings belong to the cJSON tree */
-    size_t *slots;    /* position + 1 */
-    size_t nslots;
-};
-
-static bool idmap_build(struct idmap *m, const char **ids, size_t n, size_t *dup)
-{
-    m->ids = ids;
-    m->nslots = 16;
-    while (m->nslots < n * 2)
-        m->nslots *= 2;
-    m->slots = xcalloc(m->nslots, sizeof *m->slots);
-    size_t mask = m->nslots - 1;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = (size_t)hash_str(ids[k]) & mask;
-        for (; m->slots[i]; i = (i + 1) & mask) {
-            if (strcmp(ids[m->slots[i] - 1], ids[k]) == 0) {
-                *dup = k;
-                return false;
-            }
-        }
-        m->slots[i] = k + 1;
-    }
-    return true;
-}
-
-static size_t idmap_find(const struct idmap *m, const char *id)
-{
-    if (!id || !m->nslots)
-        return JSONSTAT_NONE;
-    size_t mask = m->nslots - 1;
-    for (size_t i = (size_t)hash_str(id) & mask; m->slots[i]; i = (i + 1) & mask)
-        if (strcmp(m->ids[m->slots[i] - 1], id) == 0)
-            return m->slots[i] - 1;
-    return JSONSTAT_NONE;
 }
 
 /* ---- freeing ------------------------------------------------------------------------------ */
@@ -337,9 +198,9 @@ void jsonstat_doc_free(struct jsonstat_doc *d)
 static struct jsonstat_unit *unit_decode(const cJSON *u)
 {
     struct jsonstat_unit *out = xcalloc(1, sizeof *out);
-    out->label = text_member(u, "label", 0);
-    out->symbol = text_member(u, "symbol", 0);
-    out->base = text_member(u, "base", 0);
+    out->label = feedjson_string_member(u, "label", 0);
+    out->symbol = feedjson_string_member(u, "symbol", 0);
+    out->base = feedjson_string_member(u, "base", 0);
     out->decimals = JSONSTAT_NO_DECIMALS;
     const cJSON *dec = member(u, "decimals");
     /* Bounded: printf precision past 15 digits of a double only prints noise. */
@@ -369,7 +230,7 @@ static bool category_ids(struct dec *d, const cJSON *cat, const char ***raw, siz
             if (!cJSON_IsString(e) || !e->valuestring) {
                 free(ids);
                 return fail(d, "category index %zu: expected a string, got %s", k,
-                            json_type_name(e));
+                            feedjson_type_name(e));
             }
             ids[k] = e->valuestring;
         }
@@ -400,7 +261,7 @@ static bool category_ids(struct dec *d, const cJSON *cat, const char ***raw, siz
     }
     if (index && !cJSON_IsNull(index))
         return fail(d, "category index: expected an array or object, got %s",
-                    json_type_name(index));
+                    feedjson_type_name(index));
     /* No index: allowed for one category, and label order is the only order left. */
     if (labels && labels->child) {
         size_t cnt = count_items(labels);
@@ -424,9 +285,12 @@ static bool dimension_decode(struct dec *d, const cJSON *dj, const char *raw_id,
     snprintf(d->where + wlen, sizeof d->where - wlen, ": dimension %s", dm->id);
     bool ok = false;
     const char **raw = NULL;
-    struct idmap map = {0};
+    /* Raw (uncleaned) category id -> position, for the label, unit and child objects, which
+     * are keyed by the ids as sent; the keys belong to the cJSON tree. Thousands of communes
+     * would make a linear search quadratic. */
+    struct strmap map = {0};
     const cJSON *cat = object_member(dj, "category");
-    size_t n = 0, dup = 0;
+    size_t n = 0;
     if (!cat) {
         fail(d, "no category object");
         goto out;
@@ -441,11 +305,13 @@ static bool dimension_decode(struct dec *d, const cJSON *dj, const char *raw_id,
         fail(d, "no categories");
         goto out;
     }
-    if (!idmap_build(&map, raw, n, &dup)) {
-        char *id = text_clean(raw[dup], (size_t)-1, ID_BYTES);
-        fail(d, "category \"%s\" listed twice", id);
-        free(id);
-        goto out;
+    for (size_t k = 0; k < n; k++) {
+        if (strmap_put(&map, raw[k], k) != STRMAP_NONE) {
+            char *id = text_clean(raw[k], (size_t)-1, ID_BYTES);
+            fail(d, "category \"%s\" listed twice", id);
+            free(id);
+            goto out;
+        }
     }
     dm->size = n;
     dm->cats = xcalloc(n, sizeof *dm->cats);
@@ -453,13 +319,13 @@ static bool dimension_decode(struct dec *d, const cJSON *dj, const char *raw_id,
         dm->cats[k].id = text_clean(raw[k], (size_t)-1, ID_BYTES);
         dm->cats[k].parent = JSONSTAT_NONE;
     }
-    dm->label = text_member(dj, "label", 0);
+    dm->label = feedjson_string_member(dj, "label", 0);
     if (!dm->label)
         dm->label = xstrdup(dm->id);
 
     const cJSON *labels = object_member(cat, "label");
     for (const cJSON *e = labels ? labels->child : NULL; e; e = e->next) {
-        size_t k = idmap_find(&map, e->string);
+        size_t k = strmap_get(&map, e->string);
         if (k != JSONSTAT_NONE && !dm->cats[k].label && cJSON_IsString(e) && e->valuestring)
             dm->cats[k].label = text_clean(e->valuestring, (size_t)-1, 0);
     }
@@ -471,18 +337,18 @@ static bool dimension_decode(struct dec *d, const cJSON *dj, const char *raw_id,
 
     const cJSON *units = object_member(cat, "unit");
     for (const cJSON *e = units ? units->child : NULL; e; e = e->next) {
-        size_t k = idmap_find(&map, e->string);
+        size_t k = strmap_get(&map, e->string);
         if (k != JSONSTAT_NONE && !dm->cats[k].unit && cJSON_IsObject(e))
             dm->cats[k].unit = unit_decode(e);
     }
 
     const cJSON *child = object_member(cat, "child");
     for (const cJSON *e = child ? child->child : NULL; e; e = e->next) {
-        size_t parent = idmap_find(&map, e->string);
+        size_t parent = strmap_get(&map, e->string);
         if (parent == JSONSTAT_NONE || !cJSON_IsArray(e))
             continue;
         for (const cJSON *c = e->child; c; c = c->next) {
-            size_t k = cJSON_IsString(c) ? idmap_find(&map, c->valuestring) : JSONSTAT_NONE;
+            size_t k = cJSON_IsString(c) ? strmap_get(&map, c->valuestring) : JSONSTAT_NONE;
             if (k != JSONSTAT_NONE && k != parent)
                 dm->cats[k].parent = parent;
         }
@@ -490,7 +356,7 @@ static bool dimension_decode(struct dec *d, const cJSON *dj, const char *raw_id,
     ok = true;
 out:
     free(raw);
-    free(map.slots);
+    strmap_free(&map);
     d->where[wlen] = '\0';
     return ok;
 }
@@ -510,7 +376,8 @@ static void value_set(struct jsonstat_dataset *ds, size_t pos, const cJSON *v)
         ds->values[pos] = v->valuedouble;
         ds->flags[pos] = 0;
     } else if (cJSON_IsString(v) && v->valuestring) {
-        if (parse_number(v->valuestring, &x)) {
+        /* "1e400" overflows to inf: kept as text, like any string that is not a value. */
+        if (feedjson_parse_number(v->valuestring, &x) && isfinite(x)) {
             ds->values[pos] = x;
             ds->flags[pos] = 0;
         } else {
@@ -534,7 +401,7 @@ static bool values_decode(struct dec *d, const cJSON *value, struct jsonstat_dat
             return fail(d, "%zu cells in sparse form, more than the %zu allowed", ds->ncells,
                         JSONSTAT_MAX_SPARSE_CELLS);
     } else {
-        return fail(d, "value: expected an array or object, got %s", json_type_name(value));
+        return fail(d, "value: expected an array or object, got %s", feedjson_type_name(value));
     }
     ds->values = xmalloc(ds->ncells * sizeof *ds->values);
     ds->flags = xmalloc(ds->ncells);
@@ -644,7 +511,8 @@ static bool status_decode(struct dec *d, const cJSON *st, const cJSON *labels,
             ok = status_put(d, &t, ds, pos, e);
         }
     } else {
-        return fail(d, "status: expected a string, array or object, got %s", json_type_name(st));
+        return fail(d, "status: expected a string, array or object, got %s",
+                    feedjson_type_name(st));
     }
     for (size_t k = 0; ok && labels && k < ds->nstatuses; k++) {
         const cJSON *l = member(labels, t.raw[k]);
@@ -684,12 +552,12 @@ static void roles_decode(const cJSON *roles, struct jsonstat_dataset *ds, const 
 
 static void meta_decode(const cJSON *o, struct jsonstat_dataset *ds)
 {
-    ds->label = text_member(o, "label", 0);
+    ds->label = feedjson_string_member(o, "label", 0);
     if (!ds->label)
-        ds->label = text_member(o, "title", 0); /* old Eurostat */
-    ds->source = text_member(o, "source", 0);
-    ds->href = text_member(o, "href", 0);
-    ds->updated = text_member(o, "updated", 64);
+        ds->label = feedjson_string_member(o, "title", 0); /* old Eurostat */
+    ds->source = feedjson_string_member(o, "source", 0);
+    ds->href = feedjson_string_member(o, "href", 0);
+    ds->updated = feedjson_string_member(o, "updated", 64);
     const cJSON *ms = member(o, "lastUpdateDate"); /* old Eurostat: epoch milliseconds */
     if (!ds->updated && cJSON_IsNumber(ms) && isfinite(ms->valuedouble) &&
         fabs(ms->valuedouble) < 1e15) {
@@ -726,7 +594,7 @@ static struct jsonstat_dataset *dataset_decode(struct dec *d, const cJSON *o, co
         goto bad;
     }
     if (!cJSON_IsArray(ids) || !ids->child) {
-        fail(d, "id: expected a list of dimension ids, got %s", json_type_name(ids));
+        fail(d, "id: expected a list of dimension ids, got %s", feedjson_type_name(ids));
         goto bad;
     }
     ds->ndims = count_items(ids);
@@ -737,7 +605,7 @@ static struct jsonstat_dataset *dataset_decode(struct dec *d, const cJSON *o, co
     size_t k = 0;
     for (const cJSON *e = ids->child; e; e = e->next, k++) {
         if (!cJSON_IsString(e) || !e->valuestring) {
-            fail(d, "id %zu: expected a string, got %s", k, json_type_name(e));
+            fail(d, "id %zu: expected a string, got %s", k, feedjson_type_name(e));
             goto bad;
         }
         raw_ids[k] = e->valuestring;
@@ -752,14 +620,14 @@ static struct jsonstat_dataset *dataset_decode(struct dec *d, const cJSON *o, co
     }
     if (sizes) {
         if (!cJSON_IsArray(sizes) || count_items(sizes) != ds->ndims) {
-            fail(d, "size: expected %zu sizes, got %s of %zu", ds->ndims, json_type_name(sizes),
+            fail(d, "size: expected %zu sizes, got %s of %zu", ds->ndims, feedjson_type_name(sizes),
                  count_items(sizes));
             goto bad;
         }
         k = 0;
         for (const cJSON *e = sizes->child; e; e = e->next, k++) {
             if (!parse_size(e, &declared[k])) {
-                fail(d, "size %zu: expected a positive integer, got %s", k, json_type_name(e));
+                fail(d, "size %zu: expected a positive integer, got %s", k, feedjson_type_name(e));
                 goto bad;
             }
         }
@@ -823,58 +691,6 @@ static void doc_add(struct jsonstat_doc *doc, struct jsonstat_dataset *ds, size_
 
 /* ---- top level ---------------------------------------------------------------------------- */
 
-static const char *skip_space(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-        p++;
-    return p;
-}
-
-static void not_json(char *err, size_t errsz, const char *p, const char *end)
-{
-    size_t k = (size_t)(end - p);
-    if (k > SNIPPET_BYTES) {
-        k = SNIPPET_BYTES;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--; /* cut on a code point, not in the middle of one */
-    }
-    char *clean = text_clean(p, k, 0);
-    set_err(err, errsz, "not JSON: %s", clean);
-    free(clean);
-}
-
-/* The same rules as the Open311 adapter: HTML or plain text gets its first bytes in the
- * message, broken JSON gets a byte offset, trailing garbage is an error. */
-static cJSON *parse_json(const char *body, size_t len, char *err, size_t errsz)
-{
-    const char *end = body + len;
-    const char *p = body;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    p = skip_space(p, end);
-    if (p == end) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    bool structured = *p == '[' || *p == '{';
-    const char *stop = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &stop, 0);
-    bool in_body = stop && stop >= body && stop <= end;
-    const char *rest = root && in_body ? skip_space(stop, end) : end;
-    bool trailing = root && rest < end && *rest != '\0';
-    if (root && !trailing)
-        return root;
-    cJSON_Delete(root);
-    if (!structured)
-        not_json(err, errsz, p, end);
-    else if (trailing)
-        set_err(err, errsz, "invalid JSON near byte %zu (data after the end)",
-                (size_t)(rest - body));
-    else
-        set_err(err, errsz, "invalid JSON near byte %zu", in_body ? (size_t)(stop - body) : 0);
-    return NULL;
-}
-
 /* JSON-stat 2.0 "error": [{"status","id","label"}], or class "error" with a label. */
 static void server_error(const cJSON *root, char *err, size_t errsz)
 {
@@ -905,7 +721,7 @@ static void server_error(const cJSON *root, char *err, size_t errsz)
     }
     char *clean = text_clean(b.data, b.len, ERRTEXT_BYTES);
     buf_free(&b);
-    set_err(err, errsz, "server error: %s", *clean ? clean : "(no description)");
+    feedjson_set_err(err, errsz, "server error: %s", *clean ? clean : "(no description)");
     free(clean);
 }
 
@@ -920,9 +736,9 @@ static bool collection_decode(struct dec *d, const cJSON *root, struct jsonstat_
     size_t k = 0;
     for (const cJSON *e = items->child; e; e = e->next, k++) {
         struct jsonstat_link *l = &doc->items[doc->nitems++];
-        l->cls = text_member(e, "class", 32);
-        l->href = text_member(e, "href", 0);
-        l->label = text_member(e, "label", 0);
+        l->cls = feedjson_string_member(e, "class", 32);
+        l->href = feedjson_string_member(e, "href", 0);
+        l->label = feedjson_string_member(e, "label", 0);
         if (object_member(e, "dimension")) {
             snprintf(d->where, sizeof d->where, "collection item %zu", k);
             struct jsonstat_dataset *ds = dataset_decode(d, e, NULL);
@@ -937,12 +753,8 @@ static bool collection_decode(struct dec *d, const cJSON *root, struct jsonstat_
 
 struct jsonstat_doc *jsonstat_parse(const char *body, size_t len, char *err, size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    if (!body) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = feedjson_parse_object(body, len, "jsonstat", err, errsz);
     if (!root)
         return NULL;
     struct dec d = {.err = err, .errsz = errsz};
@@ -953,16 +765,14 @@ struct jsonstat_doc *jsonstat_parse(const char *body, size_t len, char *err, siz
     const cJSON *cls = member(root, "class");
     const char *c = cJSON_IsString(cls) ? cls->valuestring : NULL;
 
-    if (!cJSON_IsObject(root)) {
-        fail(&d, "expected an object, got %s", json_type_name(root));
-    } else if ((c && strcmp(c, "error") == 0) || member(root, "error")) {
+    if ((c && strcmp(c, "error") == 0) || member(root, "error")) {
         server_error(root, err, errsz);
     } else if (c && strcmp(c, "collection") == 0) {
-        doc->label = text_member(root, "label", 0);
+        doc->label = feedjson_string_member(root, "label", 0);
         ok = collection_decode(&d, root, doc);
     } else if (c && strcmp(c, "dimension") == 0) {
         doc->cls = JSONSTAT_DIMENSION;
-        doc->label = text_member(root, "label", 0);
+        doc->label = feedjson_string_member(root, "label", 0);
         doc->dimension = xcalloc(1, sizeof *doc->dimension);
         const cJSON *id = member(root, "id");
         snprintf(d.where, sizeof d.where, "dimension document");
@@ -1385,10 +1195,11 @@ struct indicator_batch *jsonstat_parse_indicators(const char *body, size_t len,
         return NULL;
     struct indicator_batch *b = NULL;
     if (doc->cls == JSONSTAT_DIMENSION) {
-        set_err(err, errsz, "dimension: a lone dimension has no values");
+        feedjson_set_err(err, errsz, "dimension: a lone dimension has no values");
     } else if (!doc->ndatasets) {
-        set_err(err, errsz, "collection: %zu links and no embedded dataset: fetch the item hrefs",
-                doc->nitems);
+        feedjson_set_err(err, errsz,
+                         "collection: %zu links and no embedded dataset: fetch the item hrefs",
+                         doc->nitems);
     } else {
         b = indicator_batch_new();
         for (size_t k = 0; k < doc->ndatasets; k++) {

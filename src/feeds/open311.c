@@ -1,8 +1,7 @@
 /* Open311 GeoReport v2 adapter: a requests.json body -> a complaint batch.
  *
- * Runs on a worker thread (uv_queue_work), so it touches no global state: in particular it
- * reads the cJSON error position from cJSON_ParseWithLengthOpts' return_parse_end instead of
- * cJSON_GetErrorPtr(), which is a process-wide variable shared by all threads.
+ * Runs on a worker thread (uv_queue_work), so it touches no global state, and neither does
+ * the shared feedjson_* reading it uses (feedjson.h).
  *
  * Real servers deviate from the spec in many ways (reference/standards.md §1.4); the rules
  * below follow the robust-client checklist of §1.5:
@@ -27,19 +26,17 @@
 #include "citydeck/open311.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/feedjson.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define SNIPPET_BYTES 80 /* of a non-JSON body shown in the error */
 #define ERRTEXT_BYTES 300
 #define MAX_JOINED 16 /* elements of an array joined into one text field */
 
@@ -52,56 +49,6 @@ struct parse_ctx {
     const char *first_bad_type;
     size_t first_bad_index;
 };
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || !errsz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
-
-static const char *json_type_name(const cJSON *v)
-{
-    if (!v)
-        return "nothing";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    return "invalid value";
-}
-
-/* Decimal text that reads back as the same double, with no exponent or fraction for the
- * integers ids are made of. Integers past 2^53 were already rounded by cJSON (it has only
- * doubles); no id seen in the wild is that long as a number (Toronto's 12 digits are fine).
- * Returns false for NaN/inf (cJSON gives inf for 1e400). */
-static bool number_text(double d, char *out, size_t n)
-{
-    if (!isfinite(d))
-        return false;
-    if (d == floor(d) && fabs(d) < 1e18) {
-        snprintf(out, n, "%.0f", d == 0 ? 0.0 : d); /* 0.0: no "-0" */
-        return true;
-    }
-    snprintf(out, n, "%.15g", d);
-    if (strtod(out, NULL) != d)
-        snprintf(out, n, "%.17g", d);
-    return true;
-}
 
 /* A member by exact key, with FixMyStreet's one-element arrays around scalars unwrapped; null
  * and empty arrays read as missing. */
@@ -120,30 +67,20 @@ static const cJSON *field(const cJSON *obj, const char *key)
     return cJSON_IsNull(v) ? NULL : v;
 }
 
-/* Raw (uncleaned) text of a scalar: strings as they are, numbers printed back. */
-static const char *scalar_raw(const cJSON *v, char *numbuf, size_t n)
-{
-    if (cJSON_IsString(v) && v->valuestring)
-        return v->valuestring;
-    if (cJSON_IsNumber(v) && number_text(v->valuedouble, numbuf, n))
-        return numbuf;
-    return NULL;
-}
-
 /* Cleaned text or NULL when missing, null, empty (also after cleaning) or of a type that has
  * no text (bool, object). Arrays of scalars are joined with ", " (FixMyStreet recipients). */
 static char *text_of(const cJSON *v)
 {
     char num[64];
-    const char *raw = scalar_raw(v, num, sizeof num);
+    const char *raw = feedjson_scalar_text(v, false, num, sizeof num);
     char *out = NULL;
     if (raw) {
-        out = text_clean(raw, (size_t)-1, 0);
+        out = feedjson_clean(raw, (size_t)-1, 0);
     } else if (cJSON_IsArray(v)) {
         struct buf b = {0};
         int k = 0;
         for (const cJSON *e = v->child; e && k < MAX_JOINED; e = e->next, k++) {
-            const char *s = scalar_raw(e, num, sizeof num);
+            const char *s = feedjson_scalar_text(e, false, num, sizeof num);
             if (!s || !*s)
                 continue;
             if (b.len)
@@ -151,12 +88,8 @@ static char *text_of(const cJSON *v)
             buf_append(&b, s, strlen(s));
         }
         if (b.len)
-            out = text_clean(b.data, b.len, 0);
+            out = feedjson_clean(b.data, b.len, 0);
         buf_free(&b);
-    }
-    if (out && !*out) {
-        free(out);
-        out = NULL;
     }
     return out;
 }
@@ -197,21 +130,6 @@ static bool coord_field(const cJSON *obj, const char *key, double lim, double *o
         return false;
     *out = d;
     return true;
-}
-
-/* s equals word ignoring ASCII case and surrounding spaces ("Open ", " CLOSED"). */
-static bool word_is(const char *s, const char *word)
-{
-    if (!s)
-        return false;
-    while (*s == ' ')
-        s++;
-    size_t n = strlen(word);
-    if (strncasecmp(s, word, n) != 0)
-        return false;
-    for (s += n; *s == ' '; s++)
-        ;
-    return *s == '\0';
 }
 
 static bool status_is_final(enum complaint_status s)
@@ -287,8 +205,8 @@ static void read_request(struct parse_ctx *cx, const cJSON *item)
     }
 
     c->status_raw = text_field(item, "status");
-    bool is_open = word_is(c->status_raw, "open");
-    bool is_closed = word_is(c->status_raw, "closed");
+    bool is_open = feedjson_word_is(c->status_raw, "open");
+    bool is_closed = feedjson_word_is(c->status_raw, "closed");
 
     const cJSON *ext = object_member(item, "extended_attributes");
     bool detailed = ext && read_extensions(cx, ext, c);
@@ -309,7 +227,7 @@ static void read_item(struct parse_ctx *cx, const cJSON *item)
     if (!cJSON_IsObject(item)) {
         cx->batch->skipped_invalid++;
         if (!cx->first_bad_type) {
-            cx->first_bad_type = json_type_name(item);
+            cx->first_bad_type = feedjson_type_name(item);
             cx->first_bad_index = cx->index;
         }
         return;
@@ -340,7 +258,7 @@ static void error_text(struct buf *b, const cJSON *v, int depth)
     if (!v || depth > 3 || b->len > ERRTEXT_BYTES)
         return;
     char num[64];
-    const char *s = scalar_raw(v, num, sizeof num);
+    const char *s = feedjson_scalar_text(v, false, num, sizeof num);
     if (cJSON_IsArray(v)) {
         for (const cJSON *e = v->child; e; e = e->next)
             error_text(b, e, depth + 1);
@@ -355,7 +273,7 @@ static void error_text(struct buf *b, const cJSON *v, int depth)
                                            "errors",      "detail",  "title"};
         for (size_t i = 0; i < ARRAY_LEN(keys) && !text.len; i++)
             error_text(&text, cJSON_GetObjectItemCaseSensitive(v, keys[i]), depth + 1);
-        code = scalar_raw(field(v, "code"), num, sizeof num);
+        code = feedjson_scalar_text(field(v, "code"), false, num, sizeof num);
         /* Rails-style {"errors": {"field": ["message"]}}: name the fields. */
         for (const cJSON *m = v->child; m && !text.len && !code && m->string; m = m->next) {
             struct buf one = {0};
@@ -386,11 +304,11 @@ static void server_error(char *err, size_t errsz, const cJSON *v)
     char *clean = text_clean(b.data, b.len, ERRTEXT_BYTES);
     buf_free(&b);
     if (*clean && isdigit((unsigned char)clean[0]))
-        set_err(err, errsz, "server error %s", clean);
+        feedjson_set_err(err, errsz, "server error %s", clean);
     else if (*clean)
-        set_err(err, errsz, "server error: %s", clean);
+        feedjson_set_err(err, errsz, "server error: %s", clean);
     else
-        set_err(err, errsz, "server error (no description)");
+        feedjson_set_err(err, errsz, "server error (no description)");
     free(clean);
 }
 
@@ -400,62 +318,6 @@ static bool is_error_item(const cJSON *v)
     return cJSON_IsObject(v) && cJSON_HasObjectItem(v, "description") &&
            cJSON_HasObjectItem(v, "code") && !cJSON_HasObjectItem(v, "service_request_id") &&
            !cJSON_HasObjectItem(v, "status") && !cJSON_HasObjectItem(v, "requested_datetime");
-}
-
-static const char *skip_space(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-        p++;
-    return p;
-}
-
-static void not_json(char *err, size_t errsz, const char *p, const char *end)
-{
-    size_t k = (size_t)(end - p);
-    if (k > SNIPPET_BYTES) {
-        k = SNIPPET_BYTES;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--; /* cut on a code point, not in the middle of one */
-    }
-    char *clean = text_clean(p, k, 0);
-    set_err(err, errsz, "not JSON: %s", clean);
-    free(clean);
-}
-
-/* Parses the body; on failure fills err and returns NULL. */
-static cJSON *parse_json(const char *body, size_t len, char *err, size_t errsz)
-{
-    const char *end = body + len;
-    const char *p = body;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3; /* cJSON skips a BOM too */
-    p = skip_space(p, end);
-    if (p == end) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    /* Only a body that starts like a list or an object gets "invalid JSON": anything else is
-     * an HTML error page (uReport, old FixMyStreet), a proxy's plain text or JSONP, and the
-     * operator learns more from its first bytes than from a byte offset. */
-    bool structured = *p == '[' || *p == '{';
-    const char *stop = NULL;
-    /* require_null_terminated stays 0: with an explicit length it rejects every body; the
-     * trailing bytes are checked below instead. */
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &stop, 0);
-    bool in_body = stop && stop >= body && stop <= end;
-    const char *rest = root && in_body ? skip_space(stop, end) : end;
-    bool trailing = root && rest < end && *rest != '\0';
-    if (root && !trailing)
-        return root;
-    cJSON_Delete(root);
-    if (!structured)
-        not_json(err, errsz, p, end);
-    else if (trailing)
-        set_err(err, errsz, "invalid JSON near byte %zu (data after the end)",
-                (size_t)(rest - body));
-    else
-        set_err(err, errsz, "invalid JSON near byte %zu", in_body ? (size_t)(stop - body) : 0);
-    return NULL;
 }
 
 /* Finds the list of requests in root, or reports why there is none. *single is set when root
@@ -471,7 +333,8 @@ static const cJSON *find_list(const cJSON *root, bool *single, char *err, size_t
         return root;
     }
     if (!cJSON_IsObject(root)) {
-        set_err(err, errsz, "requests: expected an array or object, got %s", json_type_name(root));
+        feedjson_set_err(err, errsz, "requests: expected an array or object, got %s",
+                         feedjson_type_name(root));
         return NULL;
     }
     static const char *const wrappers[] = {"service_requests", "requests"};
@@ -500,7 +363,7 @@ static const cJSON *find_list(const cJSON *root, bool *single, char *err, size_t
             return NULL;
         }
     }
-    set_err(err, errsz, "requests: object without service_requests or requests");
+    feedjson_set_err(err, errsz, "requests: object without service_requests or requests");
     return NULL;
 }
 
@@ -508,12 +371,8 @@ struct complaint_batch *open311_parse_requests(const char *body, size_t len,
                                                const struct open311_options *opt, char *err,
                                                size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    if (!body) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = feedjson_parse(body, len, err, errsz);
     if (!root)
         return NULL;
     bool single;
@@ -541,8 +400,8 @@ struct complaint_batch *open311_parse_requests(const char *body, size_t len,
     /* A few odd items are tolerated; a list of nothing but non-objects is not a requests list
      * at all, and saying so beats showing an empty queue. */
     if (cx.first_bad_type && cx.usable == 0 && cx.batch->skipped_no_id == 0) {
-        set_err(err, errsz, "requests: item %zu: expected an object, got %s", cx.first_bad_index,
-                cx.first_bad_type);
+        feedjson_set_err(err, errsz, "requests: item %zu: expected an object, got %s",
+                         cx.first_bad_index, cx.first_bad_type);
         complaint_batch_free(cx.batch);
         return NULL;
     }

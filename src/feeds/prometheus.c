@@ -1,8 +1,7 @@
 /* Prometheus HTTP API adapter: query responses -> a sensor batch, and query URLs.
  *
- * Runs on a worker thread (uv_queue_work), so it touches no global state: it reads the cJSON
- * error position from cJSON_ParseWithLengthOpts' return_parse_end instead of
- * cJSON_GetErrorPtr(), which is a process-wide variable shared by all threads.
+ * Runs on a worker thread (uv_queue_work), so it touches no global state, and neither does
+ * the shared feedjson_* reading it uses (feedjson.h).
  *
  * The rules follow reference/standards.md §3.5: status first; sample values are strings
  * because of NaN and ±Inf, never JSON numbers; timestamps are float or integer seconds and
@@ -13,162 +12,19 @@
 #include "citydeck/prometheus.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/feedjson.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
-#include <locale.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define SNIPPET_BYTES 80  /* of a non-JSON body shown in the error */
 #define ERRTEXT_BYTES 300 /* of the server's error text */
 #define ID_BYTES 512
-#define NUMTEXT_BYTES 64
 #define MAX_POINTS 11000 /* Prometheus refuses range queries with more per series */
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || !errsz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
-
-static const char *json_type_name(const cJSON *v)
-{
-    if (!v)
-        return "nothing";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    return "invalid value";
-}
-
-static const char *skip_space(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-        p++;
-    return p;
-}
-
-static void not_json(char *err, size_t errsz, const char *p, const char *end)
-{
-    size_t k = (size_t)(end - p);
-    if (k > SNIPPET_BYTES) {
-        k = SNIPPET_BYTES;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--; /* cut on a code point, not in the middle of one */
-    }
-    char *clean = text_clean(p, k, 0);
-    set_err(err, errsz, "not JSON: %s", clean);
-    free(clean);
-}
-
-/* Parses the body; on failure fills err and returns NULL. Errors before the API handler
- * (reverse proxies, auth gateways) are HTML or text: their first bytes are shown. */
-static cJSON *parse_json(const char *body, size_t len, char *err, size_t errsz)
-{
-    if (!body) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    const char *end = body + len;
-    const char *p = body;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    p = skip_space(p, end);
-    if (p == end) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    bool structured = *p == '[' || *p == '{';
-    const char *stop = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &stop, 0);
-    bool in_body = stop && stop >= body && stop <= end;
-    const char *rest = root && in_body ? skip_space(stop, end) : end;
-    bool trailing = root && rest < end && *rest != '\0';
-    if (root && !trailing)
-        return root;
-    cJSON_Delete(root);
-    if (!structured)
-        not_json(err, errsz, p, end);
-    else if (trailing)
-        set_err(err, errsz, "invalid JSON near byte %zu (data after the end)",
-                (size_t)(rest - body));
-    else
-        set_err(err, errsz, "invalid JSON near byte %zu", in_body ? (size_t)(stop - body) : 0);
-    return NULL;
-}
-
-/* A whole string as a decimal number, independent of LC_NUMERIC (see the SensorThings
- * adapter: app_run sets the user's locale, and vi_VN writes "0,5"). */
-static bool number_of_text(const char *s, double *out)
-{
-    while (*s == ' ')
-        s++;
-    char tmp[NUMTEXT_BYTES];
-    size_t o = 0, digits = 0;
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        tmp[o++] = *p++;
-    const char *dp = localeconv()->decimal_point;
-    size_t dpl = dp && *dp ? strlen(dp) : 0;
-    for (; *p; p++) {
-        if (o + 4 + dpl >= sizeof tmp)
-            return false;
-        if (isdigit((unsigned char)*p)) {
-            tmp[o++] = *p;
-            digits++;
-        } else if (*p == '.' && dpl) {
-            memcpy(tmp + o, dp, dpl);
-            o += dpl;
-        } else {
-            break;
-        }
-    }
-    if (!digits)
-        return false;
-    if (*p == 'e' || *p == 'E') {
-        tmp[o++] = *p++;
-        if (*p == '+' || *p == '-')
-            tmp[o++] = *p++;
-        if (!isdigit((unsigned char)*p))
-            return false;
-        while (isdigit((unsigned char)*p) && o + 1 < sizeof tmp)
-            tmp[o++] = *p++;
-    }
-    while (*p == ' ')
-        p++;
-    if (*p)
-        return false;
-    tmp[o] = '\0';
-    char *end;
-    double d = strtod(tmp, &end);
-    if (*end)
-        return false;
-    *out = d;
-    return true;
-}
 
 /* A sample value: "1", "0.5", "NaN", "+Inf", "-Inf" (Go's strconv.FormatFloat), also "Inf";
  * numbers accepted though Prometheus never sends them. */
@@ -190,16 +46,14 @@ static bool sample_value(const cJSON *v, double *out)
         *out = *s == '-' ? -INFINITY : INFINITY;
         return true;
     }
-    return number_of_text(s, out);
+    return feedjson_parse_number(s, out);
 }
 
 /* Seconds (float or integer, number or numeric string) -> epoch milliseconds. */
 static bool sample_time(const cJSON *v, int64_t *out)
 {
     double d;
-    if (cJSON_IsNumber(v))
-        d = v->valuedouble;
-    else if (!(cJSON_IsString(v) && v->valuestring && number_of_text(v->valuestring, &d)))
+    if (!feedjson_number(v, &d))
         return false;
     if (!isfinite(d) || fabs(d) > 9e12) /* past year 285,000: not a timestamp */
         return false;
@@ -214,19 +68,6 @@ static bool sample_pair(const cJSON *pair, int64_t *t, double *v)
         return false;
     return sample_time(cJSON_GetArrayItem(pair, 0), t) &&
            sample_value(cJSON_GetArrayItem(pair, 1), v);
-}
-
-static char *label(const cJSON *metric, const char *name, size_t max)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(metric, name);
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return NULL;
-    char *out = text_clean(v->valuestring, (size_t)-1, max);
-    if (!*out) {
-        free(out);
-        return NULL;
-    }
-    return out;
 }
 
 struct labels {
@@ -261,7 +102,7 @@ static void count_reading(struct sensor_batch *b, struct sensor_update *u, int64
 static struct sensor_update *read_metric(struct sensor_batch *b, const struct labels *l,
                                          const cJSON *metric)
 {
-    char *rid = cJSON_IsObject(metric) ? label(metric, l->id, ID_BYTES) : NULL;
+    char *rid = feedjson_string_member(metric, l->id, ID_BYTES); /* NULL for a non-object too */
     if (!rid) {
         b->skipped_no_id++;
         return NULL;
@@ -272,21 +113,21 @@ static struct sensor_update *read_metric(struct sensor_batch *b, const struct la
     s->remote_id = rid;
     s->remote_id_is_string = true; /* label values are strings */
     s->id = xasprintf("%s%s", l->prefix, rid);
-    s->name = label(metric, l->name, 0);
-    s->station = label(metric, l->station, 0);
-    s->property = label(metric, "__name__", 0);
-    s->unit = label(metric, l->symbol, 0);
-    s->unit_code = label(metric, l->unit, 0);
+    s->name = feedjson_string_member(metric, l->name, 0);
+    s->station = feedjson_string_member(metric, l->station, 0);
+    s->property = feedjson_string_member(metric, "__name__", 0);
+    s->unit = feedjson_string_member(metric, l->symbol, 0);
+    s->unit_code = feedjson_string_member(metric, l->unit, 0);
     for (int i = 0; i < 3; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(metric, l->alarm[i]);
         double d;
-        if (cJSON_IsString(v) && v->valuestring && number_of_text(v->valuestring, &d) &&
+        if (cJSON_IsString(v) && v->valuestring && feedjson_parse_number(v->valuestring, &d) &&
             isfinite(d))
             s->alarm[i] = d;
     }
     const char *texts[] = {s->property, s->name};
     sensor_infer(texts, ARRAY_LEN(texts), s->unit, &s->kind, &s->pollutant);
-    char *kind = label(metric, l->kind, 64);
+    char *kind = feedjson_string_member(metric, l->kind, 64);
     enum sensor_kind k;
     if (sensor_kind_parse(kind, &k))
         s->kind = k;
@@ -370,14 +211,15 @@ static bool read_status(const cJSON *root, bool *success, char *err, size_t errs
 {
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     if (!cJSON_IsString(status) || !status->valuestring) {
-        set_err(err, errsz, "prometheus: no status (not a Prometheus API response)");
+        feedjson_set_err(err, errsz, "prometheus: no status (not a Prometheus API response)");
         return false;
     }
     *success = strcmp(status->valuestring, "success") == 0;
     if (!*success) {
         char *type = clean_field(root, "errorType");
         char *text = clean_field(root, "error");
-        set_err(err, errsz, "%s: %s", *type ? type : "error", *text ? text : "(no error text)");
+        feedjson_set_err(err, errsz, "%s: %s", *type ? type : "error",
+                         *text ? text : "(no error text)");
         free(type);
         free(text);
     }
@@ -397,7 +239,8 @@ static bool read_data(struct sensor_batch *b, const struct labels *l, const cJSO
         return true;
     }
     if (!cJSON_IsObject(data)) {
-        set_err(err, errsz, "prometheus: data is %s, not an object", json_type_name(data));
+        feedjson_set_err(err, errsz, "prometheus: data is %s, not an object",
+                         feedjson_type_name(data));
         return false;
     }
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(data, "resultType");
@@ -405,8 +248,8 @@ static bool read_data(struct sensor_batch *b, const struct labels *l, const cJSO
     const char *type = cJSON_IsString(rt) && rt->valuestring ? rt->valuestring : "";
     if (strcmp(type, "vector") == 0 || strcmp(type, "matrix") == 0) {
         if (!cJSON_IsArray(result)) {
-            set_err(err, errsz, "prometheus: %s result is %s, not an array", type,
-                    json_type_name(result));
+            feedjson_set_err(err, errsz, "prometheus: %s result is %s, not an array", type,
+                             feedjson_type_name(result));
             return false;
         }
         bool matrix = type[0] == 'm';
@@ -422,7 +265,7 @@ static bool read_data(struct sensor_batch *b, const struct labels *l, const cJSO
         int64_t t;
         double v;
         if (!sample_pair(result, &t, &v)) {
-            set_err(err, errsz, "prometheus: scalar result is not [time, \"value\"]");
+            feedjson_set_err(err, errsz, "prometheus: scalar result is not [time, \"value\"]");
             return false;
         }
         b->has_scalar = true;
@@ -433,13 +276,13 @@ static bool read_data(struct sensor_batch *b, const struct labels *l, const cJSO
     if (strcmp(type, "string") == 0) {
         const cJSON *s = cJSON_IsArray(result) ? cJSON_GetArrayItem(result, 1) : NULL;
         char *text = text_clean(cJSON_IsString(s) ? s->valuestring : "", (size_t)-1, 80);
-        set_err(err, errsz, "prometheus: result type string is not a sensor reading (\"%s\")",
-                text);
+        feedjson_set_err(err, errsz,
+                         "prometheus: result type string is not a sensor reading (\"%s\")", text);
         free(text);
         return false;
     }
     char *clean = text_clean(type, (size_t)-1, 40);
-    set_err(err, errsz, "prometheus: unknown result type \"%s\"", clean);
+    feedjson_set_err(err, errsz, "prometheus: unknown result type \"%s\"", clean);
     free(clean);
     return false;
 }
@@ -447,15 +290,10 @@ static bool read_data(struct sensor_batch *b, const struct labels *l, const cJSO
 struct sensor_batch *prometheus_parse(const char *body, size_t len,
                                       const struct prometheus_options *opt, char *err, size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = feedjson_parse_object(body, len, "prometheus", err, errsz);
     if (!root)
         return NULL;
-    if (!cJSON_IsObject(root)) {
-        set_err(err, errsz, "prometheus: expected an object, got %s", json_type_name(root));
-        cJSON_Delete(root);
-        return NULL;
-    }
     bool success = false;
     if (!read_status(root, &success, err, errsz) || !success) {
         cJSON_Delete(root);
@@ -463,7 +301,7 @@ struct sensor_batch *prometheus_parse(const char *body, size_t len,
     }
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
     if (!data) {
-        set_err(err, errsz, "prometheus: success without data");
+        feedjson_set_err(err, errsz, "prometheus: success without data");
         cJSON_Delete(root);
         return NULL;
     }
@@ -483,18 +321,6 @@ struct sensor_batch *prometheus_parse(const char *body, size_t len,
 
 /* ---- URLs ---------------------------------------------------------------------------------- */
 
-/* A query component: everything but RFC 3986 unreserved bytes is percent-encoded, so PromQL's
- * {}, ", =~, [], +, & and spaces reach the server intact. */
-static void url_put(struct buf *b, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-            buf_append(b, p, 1);
-        else
-            buf_appendf(b, "%%%02X", *p);
-    }
-}
-
 static void put_base(struct buf *b, const char *base, const char *endpoint, const char *query)
 {
     size_t n = strlen(base);
@@ -502,7 +328,9 @@ static void put_base(struct buf *b, const char *base, const char *endpoint, cons
         n--;
     buf_append(b, base, n);
     buf_appendf(b, "/api/v1/%s?query=", endpoint);
-    url_put(b, query);
+    /* Everything but unreserved bytes is encoded, so PromQL's {}, ", =~, [], +, & and spaces
+     * reach the server intact. */
+    url_encode(b, query, NULL);
 }
 
 /* Epoch seconds with milliseconds, "1435781451.781", printed from integers because %f would

@@ -5,26 +5,13 @@
  * catch what the server would reject anyway with a bare 400, where the operator learns less. */
 #include "citydeck/pxweb.h"
 
+#include "citydeck/feedjson.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || !errsz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* cJSON copies bytes through, so invalid UTF-8 would produce a body the server cannot read. */
 static bool valid_utf8(const char *s)
@@ -63,30 +50,32 @@ static bool positive_count(const char *s)
 static bool check(const struct pxweb_selection *sel, size_t k, char *err, size_t errsz)
 {
     if (!sel->code || !*sel->code || !valid_utf8(sel->code)) {
-        set_err(err, errsz, "pxweb: selection %zu: %s code", k + 1,
-                sel->code && *sel->code ? "invalid UTF-8 in" : "no");
+        feedjson_set_err(err, errsz, "pxweb: selection %zu: %s code", k + 1,
+                         sel->code && *sel->code ? "invalid UTF-8 in" : "no");
         return false;
     }
     const char *f = sel->filter ? sel->filter : "item";
     if (!filter_ok(f) || !valid_utf8(f)) {
-        set_err(err, errsz, "pxweb: selection %zu (%s): unknown filter \"%.40s\"", k + 1, sel->code,
-                f);
+        feedjson_set_err(err, errsz, "pxweb: selection %zu (%s): unknown filter \"%.40s\"", k + 1,
+                         sel->code, f);
         return false;
     }
     if (!sel->nvalues || !sel->values) {
-        set_err(err, errsz, "pxweb: selection %zu (%s): no values", k + 1, sel->code);
+        feedjson_set_err(err, errsz, "pxweb: selection %zu (%s): no values", k + 1, sel->code);
         return false;
     }
     if (strcmp(f, "top") == 0 &&
         (sel->nvalues != 1 || !sel->values[0] || !positive_count(sel->values[0]))) {
-        set_err(err, errsz, "pxweb: selection %zu (%s): top needs one positive count, got %zu %s",
-                k + 1, sel->code, sel->nvalues, sel->nvalues == 1 ? "other value" : "values");
+        feedjson_set_err(
+            err, errsz, "pxweb: selection %zu (%s): top needs one positive count, got %zu %s",
+            k + 1, sel->code, sel->nvalues, sel->nvalues == 1 ? "other value" : "values");
         return false;
     }
     for (size_t v = 0; v < sel->nvalues; v++) {
         if (!sel->values[v] || !*sel->values[v] || !valid_utf8(sel->values[v])) {
-            set_err(err, errsz, "pxweb: selection %zu (%s): value %zu is %s", k + 1, sel->code,
-                    v + 1, sel->values[v] && *sel->values[v] ? "not valid UTF-8" : "empty");
+            feedjson_set_err(err, errsz, "pxweb: selection %zu (%s): value %zu is %s", k + 1,
+                             sel->code, v + 1,
+                             sel->values[v] && *sel->values[v] ? "not valid UTF-8" : "empty");
             return false;
         }
     }
@@ -95,14 +84,14 @@ static bool check(const struct pxweb_selection *sel, size_t k, char *err, size_t
 
 char *pxweb_query_body(const struct pxweb_query *q, char *err, size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
+    feedjson_set_err(err, errsz, "%s", "");
     if (!q || (q->nselections && !q->selections)) {
-        set_err(err, errsz, "pxweb: no query");
+        feedjson_set_err(err, errsz, "pxweb: no query");
         return NULL;
     }
     const char *format = q->format && *q->format ? q->format : "json-stat2";
     if (!valid_utf8(format)) {
-        set_err(err, errsz, "pxweb: invalid UTF-8 in the response format");
+        feedjson_set_err(err, errsz, "pxweb: invalid UTF-8 in the response format");
         return NULL;
     }
     for (size_t k = 0; k < q->nselections; k++)
@@ -131,6 +120,6 @@ char *pxweb_query_body(const struct pxweb_query *q, char *err, size_t errsz)
     char *body = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (!body)
-        set_err(err, errsz, "pxweb: out of memory");
+        feedjson_set_err(err, errsz, "pxweb: out of memory");
     return body;
 }

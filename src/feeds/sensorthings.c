@@ -1,8 +1,7 @@
 /* OGC SensorThings API adapter: Things/Datastreams/Observations bodies -> a sensor batch.
  *
- * Runs on a worker thread (uv_queue_work), so it touches no global state: it reads the cJSON
- * error position from cJSON_ParseWithLengthOpts' return_parse_end instead of
- * cJSON_GetErrorPtr(), which is a process-wide variable shared by all threads.
+ * Runs on a worker thread (uv_queue_work), so it touches no global state, and neither does
+ * the shared feedjson_* reading it uses (feedjson.h).
  *
  * The rules follow reference/standards.md §2.7 (robust SensorThings client):
  * - ids are opaque strings whatever their JSON type; whether the hub sent a string is kept,
@@ -16,119 +15,23 @@
 #include "citydeck/sensorthings.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/feedjson.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
-#include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define SNIPPET_BYTES 80  /* of a non-JSON body shown in the error */
 #define ERRTEXT_BYTES 300 /* FROST cuts its messages at 200 characters */
 #define ID_BYTES 512      /* an id longer than this is not an id */
 #define LINK_BYTES 65536  /* nextLinks carry every query option; FROST's can be long */
-#define NUMTEXT_BYTES 64  /* longest numeric string read as a number */
 
-/* ---- shared helpers (as in the Open311 adapter) -------------------------------------------- */
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-    if (!err || !errsz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
-
-static const char *json_type_name(const cJSON *v)
-{
-    if (!v)
-        return "nothing";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    return "invalid value";
-}
-
-/* Decimal text of an integral id: 19 -> "19". Non-integral or huge numbers are not ids. */
-static bool id_number_text(double d, char *out, size_t n)
-{
-    if (!isfinite(d) || d != floor(d) || fabs(d) >= 1e18)
-        return false;
-    snprintf(out, n, "%.0f", d == 0 ? 0.0 : d); /* 0.0: no "-0" */
-    return true;
-}
-
-/* A whole string as a number: optional sign, digits, fraction, exponent, surrounding spaces.
- * strtod alone would also take "0x1A", "inf" and "12abc", and it reads the decimal point of
- * LC_NUMERIC, which app_run sets from the user's locale (vi_VN: ','), so the text is checked
- * here and its '.' swapped for the locale's before converting. */
-static bool number_of_text(const char *s, double *out)
-{
-    while (*s == ' ')
-        s++;
-    char tmp[NUMTEXT_BYTES];
-    size_t o = 0, digits = 0;
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        tmp[o++] = *p++;
-    const char *dp = localeconv()->decimal_point;
-    size_t dpl = dp && *dp ? strlen(dp) : 0;
-    for (; *p; p++) {
-        if (o + 4 + dpl >= sizeof tmp)
-            return false;
-        if (isdigit((unsigned char)*p)) {
-            tmp[o++] = *p;
-            digits++;
-        } else if (*p == '.' && dpl) {
-            memcpy(tmp + o, dp, dpl);
-            o += dpl;
-        } else {
-            break;
-        }
-    }
-    if (!digits)
-        return false;
-    if (*p == 'e' || *p == 'E') {
-        tmp[o++] = *p++;
-        if (*p == '+' || *p == '-')
-            tmp[o++] = *p++;
-        if (!isdigit((unsigned char)*p))
-            return false;
-        while (isdigit((unsigned char)*p) && o + 1 < sizeof tmp)
-            tmp[o++] = *p++;
-    }
-    while (*p == ' ')
-        p++;
-    if (*p)
-        return false;
-    tmp[o] = '\0';
-    char *end;
-    double d = strtod(tmp, &end);
-    if (*end)
-        return false;
-    *out = d;
-    return true;
-}
+/* ---- JSON members -------------------------------------------------------------------------- */
 
 static const cJSON *member(const cJSON *obj, const char *key)
 {
@@ -152,81 +55,13 @@ static const cJSON *array_member(const cJSON *obj, const char *key)
 static char *text_of(const cJSON *v, size_t max)
 {
     char num[64];
-    const char *raw = NULL;
-    if (cJSON_IsString(v) && v->valuestring)
-        raw = v->valuestring;
-    else if (cJSON_IsNumber(v) && id_number_text(v->valuedouble, num, sizeof num))
-        raw = num;
-    if (!raw)
-        return NULL;
-    char *out = text_clean(raw, (size_t)-1, max);
-    if (!*out) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    const char *raw = feedjson_scalar_text(v, true, num, sizeof num);
+    return raw ? feedjson_clean(raw, (size_t)-1, max) : NULL;
 }
 
 static char *text_field(const cJSON *obj, const char *key)
 {
     return text_of(member(obj, key), 0);
-}
-
-static const char *skip_space(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-        p++;
-    return p;
-}
-
-static void not_json(char *err, size_t errsz, const char *p, const char *end)
-{
-    size_t k = (size_t)(end - p);
-    if (k > SNIPPET_BYTES) {
-        k = SNIPPET_BYTES;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--; /* cut on a code point, not in the middle of one */
-    }
-    char *clean = text_clean(p, k, 0);
-    set_err(err, errsz, "not JSON: %s", clean);
-    free(clean);
-}
-
-/* Parses the body; on failure fills err and returns NULL. */
-static cJSON *parse_json(const char *body, size_t len, char *err, size_t errsz)
-{
-    if (!body) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    const char *end = body + len;
-    const char *p = body;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    p = skip_space(p, end);
-    if (p == end) {
-        set_err(err, errsz, "empty body");
-        return NULL;
-    }
-    /* A body that does not start like JSON is an HTML error page or a proxy's text: its first
-     * bytes say more than a byte offset. */
-    bool structured = *p == '[' || *p == '{';
-    const char *stop = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &stop, 0);
-    bool in_body = stop && stop >= body && stop <= end;
-    const char *rest = root && in_body ? skip_space(stop, end) : end;
-    bool trailing = root && rest < end && *rest != '\0';
-    if (root && !trailing)
-        return root;
-    cJSON_Delete(root);
-    if (!structured)
-        not_json(err, errsz, p, end);
-    else if (trailing)
-        set_err(err, errsz, "invalid JSON near byte %zu (data after the end)",
-                (size_t)(rest - body));
-    else
-        set_err(err, errsz, "invalid JSON near byte %zu", in_body ? (size_t)(stop - body) : 0);
-    return NULL;
 }
 
 /* FROST: {"type":"error","code":404,"message":"..."}; others {"error":{"code":..,"message":..}}
@@ -257,15 +92,28 @@ static void server_error(const cJSON *root, char *err, size_t errsz)
         cJSON_IsString(msg) ? text_clean(msg->valuestring, (size_t)-1, ERRTEXT_BYTES) : xstrdup("");
     char *code = text_of(member(src, "code"), 32);
     if (code && *text)
-        set_err(err, errsz, "server error %s: %s", code, text);
+        feedjson_set_err(err, errsz, "server error %s: %s", code, text);
     else if (code)
-        set_err(err, errsz, "server error %s", code);
+        feedjson_set_err(err, errsz, "server error %s", code);
     else if (*text)
-        set_err(err, errsz, "server error: %s", text);
+        feedjson_set_err(err, errsz, "server error: %s", text);
     else
-        set_err(err, errsz, "server error (no message)");
+        feedjson_set_err(err, errsz, "server error (no message)");
     free(code);
     free(text);
+}
+
+/* A Things, Datastreams or Observations body: an object, and not the server's error. */
+static cJSON *parse_collection(const char *body, size_t len, const char *what, char *err,
+                               size_t errsz)
+{
+    cJSON *root = feedjson_parse_object(body, len, what, err, errsz);
+    if (root && is_error_body(root)) {
+        server_error(root, err, errsz);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
 }
 
 /* ---- entity types -------------------------------------------------------------------------- */
@@ -446,8 +294,8 @@ static bool geojson_point(const cJSON *g, double *lat, double *lon, const char *
 bool sensorthings_parse_point(const char *body, size_t len, double *lat, double *lon, char *err,
                               size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = feedjson_parse(body, len, err, errsz);
     if (!root)
         return false;
     bool ok = false;
@@ -467,7 +315,7 @@ bool sensorthings_parse_point(const char *body, size_t len, double *lat, double 
             *lon = x;
         } else {
             char *clean = text_clean(got, (size_t)-1, 64);
-            set_err(err, errsz, "point: no GeoJSON Point (got %s)", clean);
+            feedjson_set_err(err, errsz, "point: no GeoJSON Point (got %s)", clean);
             free(clean);
         }
     }
@@ -476,18 +324,6 @@ bool sensorthings_parse_point(const char *body, size_t len, double *lat, double 
 }
 
 /* ---- results ------------------------------------------------------------------------------- */
-
-static bool word_is(const char *s, const char *w)
-{
-    while (*s == ' ')
-        s++;
-    size_t n = strlen(w);
-    if (strncasecmp(s, w, n) != 0)
-        return false;
-    for (s += n; *s == ' '; s++)
-        ;
-    return !*s;
-}
 
 /* A scalar's number: JSON number, bool, numeric string, or a camera's status word. */
 static bool scalar_value(const cJSON *v, double *out)
@@ -503,13 +339,13 @@ static bool scalar_value(const cJSON *v, double *out)
     if (!cJSON_IsString(v) || !v->valuestring)
         return false;
     const char *s = v->valuestring;
-    if (number_of_text(s, out))
+    if (feedjson_parse_number(s, out))
         return true;
-    if (word_is(s, "online") || word_is(s, "true")) {
+    if (feedjson_word_is(s, "online") || feedjson_word_is(s, "true")) {
         *out = 1;
         return true;
     }
-    if (word_is(s, "offline") || word_is(s, "false")) {
+    if (feedjson_word_is(s, "offline") || feedjson_word_is(s, "false")) {
         *out = 0;
         return true;
     }
@@ -529,9 +365,8 @@ static double result_value(const cJSON *r, const char *key)
      * the first that is a number or a numeric string. Booleans are flags, not measurements. */
     if (cJSON_IsObject(r) || cJSON_IsArray(r)) {
         for (const cJSON *m = r->child; m; m = m->next) {
-            if (cJSON_IsNumber(m) ||
-                (cJSON_IsString(m) && m->valuestring && number_of_text(m->valuestring, &v)))
-                return cJSON_IsNumber(m) ? m->valuedouble : v;
+            if (feedjson_number(m, &v))
+                return v;
         }
     }
     return NAN;
@@ -569,7 +404,7 @@ static void note_bad(struct parse_ctx *cx, const cJSON *item, enum entity e)
     if (!cx->first_bad_index) {
         cx->first_bad_index = cx->index;
         cx->first_bad = e;
-        cx->first_bad_json = cJSON_IsObject(item) ? NULL : json_type_name(item);
+        cx->first_bad_json = cJSON_IsObject(item) ? NULL : feedjson_type_name(item);
     }
 }
 
@@ -586,12 +421,38 @@ static bool ctx_check(struct parse_ctx *cx, const char *what, const char *wanted
     if (cx->usable || !cx->first_bad_index || cx->batch->skipped_no_id)
         return true;
     if (cx->first_bad_json)
-        set_err(err, errsz, "%s: item %zu: expected an object, got %s", what, cx->first_bad_index,
-                cx->first_bad_json);
+        feedjson_set_err(err, errsz, "%s: item %zu: expected an object, got %s", what,
+                         cx->first_bad_index, cx->first_bad_json);
     else
-        set_err(err, errsz, "%s: item %zu is %s %s, not %s", what, cx->first_bad_index,
-                article(entities[cx->first_bad].name), entities[cx->first_bad].name, wanted);
+        feedjson_set_err(err, errsz, "%s: item %zu is %s %s, not %s", what, cx->first_bad_index,
+                         article(entities[cx->first_bad].name), entities[cx->first_bad].name,
+                         wanted);
     return false;
+}
+
+/* A single entity where a collection was asked for: an unknown object, or the wrong entity
+ * type. Returns false, for the caller's ok. */
+static bool not_collection(enum entity e, const char *what, const char *wanted, char *err,
+                           size_t errsz)
+{
+    if (e == E_UNKNOWN)
+        feedjson_set_err(err, errsz,
+                         "%s: object without a value list (not a SensorThings collection)", what);
+    else
+        feedjson_set_err(err, errsz, "%s: body is %s %s, not %s", what, article(entities[e].name),
+                         entities[e].name, wanted);
+    return false;
+}
+
+/* Ends a parse: the tree goes, and the batch too when the body was not usable. */
+static struct sensor_batch *ctx_finish(struct parse_ctx *cx, cJSON *root, bool ok)
+{
+    cJSON_Delete(root);
+    if (!ok) {
+        sensor_batch_free(cx->batch);
+        return NULL;
+    }
+    return cx->batch;
 }
 
 static char *clean_link(const struct parse_ctx *cx, const cJSON *v)
@@ -690,11 +551,7 @@ static char *prop_text(const cJSON *props, const char *key)
 static bool alarm_value(const cJSON *v, double *out)
 {
     double d;
-    if (cJSON_IsNumber(v))
-        d = v->valuedouble;
-    else if (!(cJSON_IsString(v) && v->valuestring && number_of_text(v->valuestring, &d)))
-        return false;
-    if (!isfinite(d))
+    if (!feedjson_number(v, &d) || !isfinite(d))
         return false;
     *out = d;
     return true;
@@ -856,20 +713,10 @@ struct sensor_batch *sensorthings_parse_sensors(const char *body, size_t len,
                                                 const struct sensorthings_options *opt, char *err,
                                                 size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = parse_collection(body, len, "sensors", err, errsz);
     if (!root)
         return NULL;
-    if (!cJSON_IsObject(root)) {
-        set_err(err, errsz, "sensors: expected an object, got %s", json_type_name(root));
-        cJSON_Delete(root);
-        return NULL;
-    }
-    if (is_error_body(root)) {
-        server_error(root, err, errsz);
-        cJSON_Delete(root);
-        return NULL;
-    }
     struct parse_ctx cx;
     ctx_init(&cx, opt);
     const cJSON *list = collection(&cx, root);
@@ -885,24 +732,10 @@ struct sensor_batch *sensorthings_parse_sensors(const char *body, size_t len,
         } else if (e == E_DATASTREAM) {
             read_datastream(&cx, root, NULL);
         } else {
-            ok = false;
-            if (e == E_UNKNOWN)
-                set_err(err, errsz,
-                        "sensors: object without a value list (not a SensorThings "
-                        "collection)");
-            else
-                set_err(err, errsz,
-                        "sensors: body is %s %s, not a Things or Datastreams "
-                        "collection",
-                        article(entities[e].name), entities[e].name);
+            ok = not_collection(e, "sensors", "a Things or Datastreams collection", err, errsz);
         }
     }
-    cJSON_Delete(root);
-    if (!ok) {
-        sensor_batch_free(cx.batch);
-        return NULL;
-    }
-    return cx.batch;
+    return ctx_finish(&cx, root, ok);
 }
 
 /* ---- Observations -------------------------------------------------------------------------- */
@@ -939,12 +772,8 @@ static char *key_of_link(const char *link, const char *set, bool *is_string)
             return NULL;
         buf_append(&b, p, (size_t)(close - p));
     }
-    char *id = b.len ? text_clean(b.data, b.len, ID_BYTES) : NULL;
+    char *id = b.len ? feedjson_clean(b.data, b.len, ID_BYTES) : NULL;
     buf_free(&b);
-    if (id && !*id) {
-        free(id);
-        id = NULL;
-    }
     return id;
 }
 
@@ -1039,22 +868,12 @@ struct sensor_batch *sensorthings_parse_observations(const char *body, size_t le
                                                      const struct sensorthings_options *opt,
                                                      char *err, size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
+    feedjson_set_err(err, errsz, "%s", "");
     if (datastream_id && !*datastream_id)
         datastream_id = NULL;
-    cJSON *root = parse_json(body, len, err, errsz);
+    cJSON *root = parse_collection(body, len, "observations", err, errsz);
     if (!root)
         return NULL;
-    if (!cJSON_IsObject(root)) {
-        set_err(err, errsz, "observations: expected an object, got %s", json_type_name(root));
-        cJSON_Delete(root);
-        return NULL;
-    }
-    if (is_error_body(root)) {
-        server_error(root, err, errsz);
-        cJSON_Delete(root);
-        return NULL;
-    }
     struct parse_ctx cx;
     ctx_init(&cx, opt);
     const cJSON *list = collection(&cx, root);
@@ -1074,27 +893,15 @@ struct sensor_batch *sensorthings_parse_observations(const char *body, size_t le
             read_obs_item(&cx, root, datastream_id, id_is_string);
             if (!cx.usable) {
                 ok = false;
-                set_err(err, errsz,
-                        "observations: no Datastream id (pass one, or "
-                        "$expand=Datastream)");
+                feedjson_set_err(err, errsz,
+                                 "observations: no Datastream id (pass one, or "
+                                 "$expand=Datastream)");
             }
         } else {
-            ok = false;
-            if (e == E_UNKNOWN)
-                set_err(err, errsz,
-                        "observations: object without a value list (not a "
-                        "SensorThings collection)");
-            else
-                set_err(err, errsz, "observations: body is %s %s, not Observations",
-                        article(entities[e].name), entities[e].name);
+            ok = not_collection(e, "observations", "Observations", err, errsz);
         }
     }
-    cJSON_Delete(root);
-    if (!ok) {
-        sensor_batch_free(cx.batch);
-        return NULL;
-    }
-    return cx.batch;
+    return ctx_finish(&cx, root, ok);
 }
 
 /* ---- the service root ---------------------------------------------------------------------- */
@@ -1131,8 +938,8 @@ static int version_of_url(const char *url)
 struct sensorthings_root *sensorthings_parse_root(const char *body, size_t len, char *err,
                                                   size_t errsz)
 {
-    set_err(err, errsz, "%s", "");
-    cJSON *root = parse_json(body, len, err, errsz);
+    feedjson_set_err(err, errsz, "%s", "");
+    cJSON *root = feedjson_parse(body, len, err, errsz);
     if (!root)
         return NULL;
     if (is_error_body(root)) {
@@ -1174,7 +981,7 @@ struct sensorthings_root *sensorthings_parse_root(const char *body, size_t len, 
     }
     cJSON_Delete(root);
     if (r->n == 0) {
-        set_err(err, errsz, "root: no entity sets (not a SensorThings service root)");
+        feedjson_set_err(err, errsz, "root: no entity sets (not a SensorThings service root)");
         sensorthings_root_free(r);
         return NULL;
     }
@@ -1182,22 +989,6 @@ struct sensorthings_root *sensorthings_parse_root(const char *body, size_t len, 
 }
 
 /* ---- URLs ---------------------------------------------------------------------------------- */
-
-static bool unreserved(unsigned char c)
-{
-    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Percent-encodes s, leaving unreserved bytes and those in keep. */
-static void url_put(struct buf *b, const char *s, const char *keep)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (unreserved(*p) || (keep && strchr(keep, *p)))
-            buf_append(b, p, 1);
-        else
-            buf_appendf(b, "%%%02X", *p);
-    }
-}
 
 /* scheme ":" when s starts with one (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )). */
 static size_t scheme_len(const char *s)
@@ -1341,7 +1132,7 @@ static void put_entity(struct buf *b, const char *root, const char *set, const c
                 buf_append(&q, p, 1);
         }
         buf_append(b, "'", 1);
-        url_put(b, q.data ? q.data : "", "!$&'()*+,;=:@");
+        url_encode(b, q.data ? q.data : "", "!$&'()*+,;=:@");
         buf_append(b, "'", 1);
         buf_free(&q);
     }
@@ -1368,10 +1159,10 @@ char *sensorthings_things_url(const char *service_root, int top)
     if (top > 0)
         buf_appendf(&b, "$top=%d&", top);
     buf_appendf(&b, "$expand=");
-    url_put(&b,
-            "Locations,Datastreams($expand=ObservedProperty,"
-            "Observations($top=1;$orderby=phenomenonTime desc))",
-            NULL);
+    url_encode(&b,
+               "Locations,Datastreams($expand=ObservedProperty,"
+               "Observations($top=1;$orderby=phenomenonTime desc))",
+               NULL);
     return buf_take(&b);
 }
 
@@ -1383,7 +1174,7 @@ char *sensorthings_observations_url(const char *service_root, const char *datast
     struct buf b = {0};
     put_entity(&b, service_root, "Datastreams", datastream_id, id_is_string);
     buf_appendf(&b, "/Observations?$orderby=");
-    url_put(&b, "phenomenonTime asc", NULL);
+    url_encode(&b, "phenomenonTime asc", NULL);
     if (since_ms != TIME_NONE) {
         int64_t sec = since_ms / 1000, ms = since_ms % 1000;
         if (ms < 0) {
@@ -1395,7 +1186,7 @@ char *sensorthings_observations_url(const char *service_root, const char *datast
         /* clock_format_iso gives "...T08:00:00+00:00": keep the seconds, add the millis. */
         snprintf(filter, sizeof filter, "phenomenonTime gt %.19s.%03dZ", iso, (int)ms);
         buf_appendf(&b, "&$filter=");
-        url_put(&b, filter, NULL);
+        url_encode(&b, filter, NULL);
     }
     if (top > 0)
         buf_appendf(&b, "&$top=%d", top);

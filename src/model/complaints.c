@@ -1,12 +1,13 @@
 /* Complaint records, batches and the table the views read.
  *
  * The table is a dense array (a record's index never changes, so views can keep cursors and
- * sort permutations as plain indexes) plus an open-addressing hash from id to index. Records
- * are never removed: a complaint that leaves the hub's open listing is marked closed, which is
- * what the operators want to see anyway. With no deletions the hash needs no tombstones. */
+ * sort permutations as plain indexes) plus a strmap from id to index. Records are never
+ * removed: a complaint that leaves the hub's open listing is marked closed, which is what the
+ * operators want to see anyway. */
 #include "citydeck/complaints.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/strmap.h"
 #include "citydeck/util.h"
 
 #include <stdlib.h>
@@ -18,8 +19,7 @@
 struct complaint_table {
     struct complaint *recs;
     size_t n, cap;
-    size_t *slots; /* index + 1; 0 = empty */
-    size_t nslots; /* power of two */
+    struct strmap by_id; /* keys: the records' own id strings */
     size_t open, unattributed;
 };
 
@@ -173,54 +173,9 @@ void complaint_batch_free(struct complaint_batch *b)
     free(b);
 }
 
-/* FNV-1a: ids are short strings; this is plenty and has no seed to manage. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static void hash_insert(size_t *slots, size_t nslots, const char *id, size_t idx)
-{
-    size_t mask = nslots - 1;
-    size_t i = (size_t)hash_str(id) & mask;
-    while (slots[i])
-        i = (i + 1) & mask;
-    slots[i] = idx + 1;
-}
-
-static void table_rehash(struct complaint_table *t, size_t nslots)
-{
-    free(t->slots);
-    t->slots = xcalloc(nslots, sizeof *t->slots);
-    t->nslots = nslots;
-    for (size_t i = 0; i < t->n; i++)
-        hash_insert(t->slots, nslots, t->recs[i].id, i);
-}
-
-static size_t table_lookup(const struct complaint_table *t, const char *id)
-{
-    if (!id || !t->nslots)
-        return (size_t)-1;
-    size_t mask = t->nslots - 1;
-    /* The load stays under 70 %, so an empty slot always ends the probe. */
-    for (size_t i = (size_t)hash_str(id) & mask; t->slots[i]; i = (i + 1) & mask) {
-        size_t idx = t->slots[i] - 1;
-        if (strcmp(t->recs[idx].id, id) == 0)
-            return idx;
-    }
-    return (size_t)-1;
-}
-
 struct complaint_table *complaint_table_new(void)
 {
-    struct complaint_table *t = xcalloc(1, sizeof *t);
-    table_rehash(t, 64);
-    return t;
+    return xcalloc(1, sizeof(struct complaint_table));
 }
 
 void complaint_table_free(struct complaint_table *t)
@@ -230,7 +185,7 @@ void complaint_table_free(struct complaint_table *t)
     for (size_t i = 0; i < t->n; i++)
         complaint_clear(&t->recs[i]);
     free(t->recs);
-    free(t->slots);
+    strmap_free(&t->by_id);
     free(t);
 }
 
@@ -285,22 +240,23 @@ size_t complaint_table_merge(struct complaint_table *t, struct complaint_batch *
         struct complaint *src = &b->items[k];
         if (!src->id)
             continue; /* cannot be addressed; stays in the batch and is freed with it */
-        size_t idx = table_lookup(t, src->id);
-        if (idx != (size_t)-1) {
+        size_t idx = strmap_get(&t->by_id, src->id);
+        if (idx != STRMAP_NONE) {
             struct complaint *dst = &t->recs[idx];
             if (!complaint_same(dst, src))
                 changed++;
+            /* The map borrows the id string: point it at the copy dst is about to take before
+             * the old one is freed. */
+            strmap_put(&t->by_id, src->id, idx);
             table_count(t, dst, -1);
             complaint_clear(dst);
             complaint_take(dst, src);
             table_count(t, dst, +1);
         } else {
-            if ((t->n + 1) * 10 > t->nslots * 7)
-                table_rehash(t, t->nslots * 2);
             t->recs = xgrow(t->recs, &t->cap, t->n + 1, sizeof *t->recs);
             idx = t->n++;
             complaint_take(&t->recs[idx], src);
-            hash_insert(t->slots, t->nslots, t->recs[idx].id, idx);
+            strmap_put(&t->by_id, t->recs[idx].id, idx);
             table_count(t, &t->recs[idx], +1);
             changed++;
         }
@@ -343,8 +299,8 @@ const struct complaint *complaint_table_find(const struct complaint_table *t, co
 {
     if (!t)
         return NULL;
-    size_t idx = table_lookup(t, id);
-    return idx == (size_t)-1 ? NULL : &t->recs[idx];
+    size_t idx = strmap_get(&t->by_id, id);
+    return idx == STRMAP_NONE ? NULL : &t->recs[idx];
 }
 
 size_t complaint_table_unattributed(const struct complaint_table *t)

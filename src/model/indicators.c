@@ -2,7 +2,7 @@
  *
  * A province has ~100 communes and wards (3,321 nationally), 12-24 indicators each and a few
  * dozen periods, so the store can hold hundreds of thousands of cells. Unit codes, indicator
- * ids and periods are interned once (a string table with an open-addressing hash each), and
+ * ids and periods are interned once (a string table with a strmap each), and
  * a cell is three small integers and two doubles, found by a hash on the triple. Cells are
  * never removed: a merge replaces values by key, which is all a statistics feed does.
  *
@@ -11,6 +11,7 @@
  * None of it is shared with the worker threads: the store belongs to the loop thread. */
 #include "citydeck/indicators.h"
 
+#include "citydeck/strmap.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
@@ -28,47 +29,13 @@
 struct strtab {
     char **s;
     size_t n, cap;
-    uint32_t *slots; /* index + 1; 0 = empty */
-    size_t nslots;   /* power of two, or 0 before the first insert */
+    struct strmap keys; /* s[k] -> k */
 };
-
-/* FNV-1a, as in complaints.c: short keys, no seed to manage. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 static uint32_t strtab_find(const struct strtab *t, const char *s)
 {
-    if (!s || !t->nslots)
-        return NONE;
-    size_t mask = t->nslots - 1;
-    /* The load stays under 70 %, so an empty slot always ends the probe. */
-    for (size_t i = (size_t)hash_str(s) & mask; t->slots[i]; i = (i + 1) & mask) {
-        uint32_t k = t->slots[i] - 1;
-        if (strcmp(t->s[k], s) == 0)
-            return k;
-    }
-    return NONE;
-}
-
-static void strtab_rehash(struct strtab *t, size_t nslots)
-{
-    free(t->slots);
-    t->slots = xcalloc(nslots, sizeof *t->slots);
-    t->nslots = nslots;
-    size_t mask = nslots - 1;
-    for (size_t k = 0; k < t->n; k++) {
-        size_t i = (size_t)hash_str(t->s[k]) & mask;
-        while (t->slots[i])
-            i = (i + 1) & mask;
-        t->slots[i] = (uint32_t)k + 1;
-    }
+    size_t k = strmap_get(&t->keys, s);
+    return k == STRMAP_NONE ? NONE : (uint32_t)k;
 }
 
 /* Returns the key of s, adding a copy when new; *added tells which. */
@@ -79,16 +46,10 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, bool *added)
         *added = k == NONE;
     if (k != NONE)
         return k;
-    if ((t->n + 1) * 10 > t->nslots * 7)
-        strtab_rehash(t, t->nslots ? t->nslots * 2 : 64); /* re-inserts the old keys */
     t->s = xgrow(t->s, &t->cap, t->n + 1, sizeof *t->s);
     k = (uint32_t)t->n;
     t->s[t->n++] = xstrdup(s);
-    size_t mask = t->nslots - 1;
-    size_t i = (size_t)hash_str(s) & mask;
-    while (t->slots[i])
-        i = (i + 1) & mask;
-    t->slots[i] = k + 1;
+    strmap_put(&t->keys, t->s[k], k);
     return k;
 }
 
@@ -97,7 +58,7 @@ static void strtab_free(struct strtab *t)
     for (size_t k = 0; k < t->n; k++)
         free(t->s[k]);
     free(t->s);
-    free(t->slots);
+    strmap_free(&t->keys);
     memset(t, 0, sizeof *t);
 }
 

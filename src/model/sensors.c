@@ -1,8 +1,8 @@
 /* Sensor records, batches and the table the views read.
  *
  * Like the complaint table: a dense array (an index never changes, so views keep cursors as
- * plain indexes) plus open-addressing hashes, one from sensor id to index and one from unit
- * code to its aggregate bucket. Nothing is ever removed, so the hashes need no tombstones.
+ * plain indexes) plus two strmaps, one from sensor id to index and one from unit code to its
+ * aggregate bucket. Nothing is ever removed.
  *
  * Aggregates are kept by contribution: before a sensor changes, what it added to its unit,
  * to the totals and (when unattributed) to the unattributed bucket is taken back out; after,
@@ -11,6 +11,7 @@
 #include "citydeck/sensors.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/strmap.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 
@@ -28,19 +29,14 @@ struct unit_bucket {
     bool dirty; /* worst AQI holder left or fell: rescan at the end of the merge */
 };
 
-struct index_map {
-    size_t *slots; /* index + 1; 0 = empty */
-    size_t nslots; /* power of two */
-};
-
 struct sensor_table {
     struct sensor *recs;
     size_t *rec_unit; /* bucket of recs[i]: index into units, NONE = unattributed */
     size_t n, cap, unit_cap;
-    struct index_map by_id;
+    struct strmap by_id; /* keys: recs[i].id */
     struct unit_bucket *units;
     size_t nunits, ucap;
-    struct index_map by_unit;
+    struct strmap by_unit;                   /* keys: units[u].code */
     struct unit_bucket totals, unattributed; /* code NULL */
     size_t series_cap;
 };
@@ -337,65 +333,6 @@ void sensor_batch_free(struct sensor_batch *b)
     free(b);
 }
 
-/* ---- hashing ------------------------------------------------------------------------------- */
-
-/* FNV-1a, as in the complaint table: short keys, no seed to manage. */
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-typedef const char *(*key_fn)(const struct sensor_table *t, size_t idx);
-
-static const char *rec_key(const struct sensor_table *t, size_t idx)
-{
-    return t->recs[idx].id;
-}
-
-static const char *unit_key(const struct sensor_table *t, size_t idx)
-{
-    return t->units[idx].code;
-}
-
-static void map_insert(struct index_map *m, const char *key, size_t idx)
-{
-    size_t mask = m->nslots - 1;
-    size_t i = (size_t)hash_str(key) & mask;
-    while (m->slots[i])
-        i = (i + 1) & mask;
-    m->slots[i] = idx + 1;
-}
-
-static void map_rebuild(const struct sensor_table *t, struct index_map *m, size_t nslots,
-                        size_t count, key_fn key)
-{
-    free(m->slots);
-    m->slots = xcalloc(nslots, sizeof *m->slots);
-    m->nslots = nslots;
-    for (size_t i = 0; i < count; i++)
-        map_insert(m, key(t, i), i);
-}
-
-static size_t map_find(const struct sensor_table *t, const struct index_map *m, const char *k,
-                       key_fn key)
-{
-    if (!k || !m->nslots)
-        return NONE;
-    size_t mask = m->nslots - 1;
-    /* The load stays under 70 %, so an empty slot always ends the probe. */
-    for (size_t i = (size_t)hash_str(k) & mask; m->slots[i]; i = (i + 1) & mask) {
-        size_t idx = m->slots[i] - 1;
-        if (strcmp(key(t, idx), k) == 0)
-            return idx;
-    }
-    return NONE;
-}
-
 /* ---- aggregates ---------------------------------------------------------------------------- */
 
 static void stats_init(struct sensor_stats *st)
@@ -478,17 +415,15 @@ static size_t unit_bucket_for(struct sensor_table *t, const char *code)
 {
     if (!code)
         return NONE;
-    size_t u = map_find(t, &t->by_unit, code, unit_key);
-    if (u != NONE)
+    size_t u = strmap_get(&t->by_unit, code);
+    if (u != STRMAP_NONE)
         return u;
-    if ((t->nunits + 1) * 10 > t->by_unit.nslots * 7)
-        map_rebuild(t, &t->by_unit, t->by_unit.nslots * 2, t->nunits, unit_key);
     t->units = xgrow(t->units, &t->ucap, t->nunits + 1, sizeof *t->units);
     u = t->nunits++;
     t->units[u].code = xstrdup(code);
     stats_init(&t->units[u].st);
     t->units[u].dirty = false;
-    map_insert(&t->by_unit, code, u);
+    strmap_put(&t->by_unit, t->units[u].code, u);
     return u;
 }
 
@@ -538,8 +473,6 @@ struct sensor_table *sensor_table_new(size_t series_cap)
 {
     struct sensor_table *t = xcalloc(1, sizeof *t);
     t->series_cap = series_cap ? series_cap : SERIES_DEFAULT_CAP;
-    map_rebuild(t, &t->by_id, 64, 0, rec_key);
-    map_rebuild(t, &t->by_unit, 64, 0, unit_key);
     stats_init(&t->totals.st);
     stats_init(&t->unattributed.st);
     return t;
@@ -556,8 +489,8 @@ void sensor_table_free(struct sensor_table *t)
     for (size_t u = 0; u < t->nunits; u++)
         free(t->units[u].code);
     free(t->units);
-    free(t->by_id.slots);
-    free(t->by_unit.slots);
+    strmap_free(&t->by_id);
+    strmap_free(&t->by_unit);
     free(t);
 }
 
@@ -635,8 +568,6 @@ static void obs_sort(struct sensor_obs *o, size_t n)
 
 static size_t table_add(struct sensor_table *t, struct sensor_update *u)
 {
-    if ((t->n + 1) * 10 > t->by_id.nslots * 7)
-        map_rebuild(t, &t->by_id, t->by_id.nslots * 2, t->n, rec_key);
     t->recs = xgrow(t->recs, &t->cap, t->n + 1, sizeof *t->recs);
     t->rec_unit = xgrow(t->rec_unit, &t->unit_cap, t->n + 1, sizeof *t->rec_unit);
     size_t idx = t->n++;
@@ -652,7 +583,7 @@ static size_t table_add(struct sensor_table *t, struct sensor_update *u)
         u->s.remote_id = NULL;
     }
     s->series = series_new(t->series_cap);
-    map_insert(&t->by_id, s->id, idx);
+    strmap_put(&t->by_id, s->id, idx);
     return idx;
 }
 
@@ -665,9 +596,9 @@ size_t sensor_table_merge(struct sensor_table *t, struct sensor_batch *b)
         struct sensor_update *u = &b->items[k];
         if (!u->s.id)
             continue; /* cannot be addressed; freed with the batch */
-        size_t idx = map_find(t, &t->by_id, u->s.id, rec_key);
+        size_t idx = strmap_get(&t->by_id, u->s.id);
         bool differs;
-        if (idx == NONE) {
+        if (idx == STRMAP_NONE) {
             idx = table_add(t, u);
             differs = true;
         } else {
@@ -710,8 +641,8 @@ const struct sensor *sensor_table_find(const struct sensor_table *t, const char 
 {
     if (!t)
         return NULL;
-    size_t idx = map_find(t, &t->by_id, id, rec_key);
-    return idx == NONE ? NULL : &t->recs[idx];
+    size_t idx = strmap_get(&t->by_id, id);
+    return idx == STRMAP_NONE ? NULL : &t->recs[idx];
 }
 
 size_t sensor_table_unattributed(const struct sensor_table *t)
@@ -730,8 +661,8 @@ const struct sensor_stats *sensor_table_unit(const struct sensor_table *t, const
         return NULL;
     if (!unit_code)
         return &t->unattributed.st;
-    size_t u = map_find(t, &t->by_unit, unit_code, unit_key);
-    return u == NONE ? NULL : &t->units[u].st;
+    size_t u = strmap_get(&t->by_unit, unit_code);
+    return u == STRMAP_NONE ? NULL : &t->units[u].st;
 }
 
 size_t sensor_table_unit_count(const struct sensor_table *t)
