@@ -114,18 +114,9 @@ static bool coord_field(const cJSON *obj, const char *key, double lim, double *o
 {
     const cJSON *v = field(obj, key);
     double d;
-    if (cJSON_IsNumber(v)) {
-        d = v->valuedouble;
-    } else if (cJSON_IsString(v) && v->valuestring) {
-        char *end;
-        d = strtod(v->valuestring, &end);
-        while (isspace((unsigned char)*end))
-            end++;
-        if (end == v->valuestring || *end)
-            return false;
-    } else {
+    /* A number or a numeric string, read the same whatever the user's locale. */
+    if (!feedjson_number(v, &d))
         return false;
-    }
     if (!isfinite(d) || d < -lim || d > lim)
         return false;
     *out = d;

@@ -189,13 +189,6 @@ void complaint_table_free(struct complaint_table *t)
     free(t);
 }
 
-static bool str_same(const char *a, const char *b)
-{
-    if (!a || !b)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
 /* Every field a view can show counts, so "changed" means "a redraw could differ". */
 static bool complaint_same(const struct complaint *a, const struct complaint *b)
 {
@@ -204,12 +197,12 @@ static bool complaint_same(const struct complaint *a, const struct complaint *b)
            a->updated == b->updated && a->expected == b->expected &&
            a->has_location == b->has_location &&
            (!a->has_location || (a->lat == b->lat && a->lon == b->lon)) &&
-           str_same(a->status_raw, b->status_raw) && str_same(a->unit_code, b->unit_code) &&
-           str_same(a->unit_name, b->unit_name) && str_same(a->service_code, b->service_code) &&
-           str_same(a->category, b->category) && str_same(a->description, b->description) &&
-           str_same(a->agency, b->agency) && str_same(a->address, b->address) &&
-           str_same(a->channel, b->channel) && str_same(a->status_notes, b->status_notes) &&
-           str_same(a->media_url, b->media_url);
+           str_eq(a->status_raw, b->status_raw) && str_eq(a->unit_code, b->unit_code) &&
+           str_eq(a->unit_name, b->unit_name) && str_eq(a->service_code, b->service_code) &&
+           str_eq(a->category, b->category) && str_eq(a->description, b->description) &&
+           str_eq(a->agency, b->agency) && str_eq(a->address, b->address) &&
+           str_eq(a->channel, b->channel) && str_eq(a->status_notes, b->status_notes) &&
+           str_eq(a->media_url, b->media_url);
 }
 
 static void table_count(struct complaint_table *t, const struct complaint *c, int sign)

@@ -494,13 +494,6 @@ void sensor_table_free(struct sensor_table *t)
     free(t);
 }
 
-static bool str_same(const char *a, const char *b)
-{
-    if (!a || !b)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
 static bool num_same(double a, double b)
 {
     return a == b || (isnan(a) && isnan(b));
@@ -512,10 +505,10 @@ static bool meta_same(const struct sensor *a, const struct sensor *b)
            a->remote_id_is_string == b->remote_id_is_string && a->has_location == b->has_location &&
            (!a->has_location || (a->lat == b->lat && a->lon == b->lon)) &&
            num_same(a->alarm[0], b->alarm[0]) && num_same(a->alarm[1], b->alarm[1]) &&
-           num_same(a->alarm[2], b->alarm[2]) && str_same(a->remote_id, b->remote_id) &&
-           str_same(a->name, b->name) && str_same(a->station, b->station) &&
-           str_same(a->property, b->property) && str_same(a->unit, b->unit) &&
-           str_same(a->unit_code, b->unit_code);
+           num_same(a->alarm[2], b->alarm[2]) && str_eq(a->remote_id, b->remote_id) &&
+           str_eq(a->name, b->name) && str_eq(a->station, b->station) &&
+           str_eq(a->property, b->property) && str_eq(a->unit, b->unit) &&
+           str_eq(a->unit_code, b->unit_code);
 }
 
 /* Moves the metadata strings of src into dst, leaving src's NULL. */
@@ -686,7 +679,7 @@ void sensor_table_recount(const struct sensor_table *t, bool all, const char *un
     stats_init(out);
     for (size_t i = 0; t && i < t->n; i++) {
         const struct sensor *s = &t->recs[i];
-        if (!all && !str_same(s->unit_code, unit_code))
+        if (!all && !str_eq(s->unit_code, unit_code))
             continue;
         stats_count(out, s, +1);
         if (aqi_beats(out, s->aqi, i)) {
