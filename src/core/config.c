@@ -73,10 +73,26 @@ void config_init(struct config *c)
     c->demo_seed = 1;
     c->demo_province = xstrdup("51");
 
-    struct feed_config *f = &c->feeds[c->nfeeds++];
-    feed_defaults(f, "complaints");
-    f->kind = xstrdup("open311");
-    f->path = xstrdup(default_feed_path);
+    /* The hub's standard paths (docs/hub-api.md); a hub without one of them shows that feed
+     * as failing until its section says enabled = false or gives another path. */
+    static const struct {
+        const char *name, *kind, *path;
+        int interval_ms;
+    } defaults[] = {
+        {"complaints", "open311", default_feed_path, 5000},
+        {"sensors", "sensorthings",
+         "/sta/v1.1/Things?$top=500&$expand=Locations,Datastreams($expand=Observations("
+         "$top=1;$orderby=phenomenonTime%20desc))",
+         10000},
+        {"indicators", "jsonstat", "/stats/chi-tieu-xa.json", 60000},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(defaults); i++) {
+        struct feed_config *f = &c->feeds[c->nfeeds++];
+        feed_defaults(f, defaults[i].name);
+        f->kind = xstrdup(defaults[i].kind);
+        f->path = xstrdup(defaults[i].path);
+        f->interval_ms = defaults[i].interval_ms;
+    }
 }
 
 void config_free(struct config *c)

@@ -80,7 +80,15 @@ Test(config, defaults)
     cr_assert_str_eq(cfg.demo_province, "51");
     cr_assert_null(cfg.demo_start);
 
-    cr_assert_eq(cfg.nfeeds, 1);
+    cr_assert_eq(cfg.nfeeds, 3, "complaints, sensors and indicators by default");
+    struct feed_config *s = config_feed(&cfg, "sensors");
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s->kind, "sensorthings");
+    cr_assert(str_starts_with(s->path, "/sta/v1.1/Things?"), "%s", s->path);
+    struct feed_config *ind = config_feed(&cfg, "indicators");
+    cr_assert_not_null(ind);
+    cr_assert_str_eq(ind->kind, "jsonstat");
+    cr_assert_str_eq(ind->path, "/stats/chi-tieu-xa.json");
     struct feed_config *f = config_feed(&cfg, "complaints");
     cr_assert_not_null(f);
     cr_assert_eq(f, &cfg.feeds[0]);
@@ -129,7 +137,7 @@ Test(config, good_file_sets_every_key)
     cr_assert_str_eq(cfg.demo_province, "22");
     cr_assert_str_eq(cfg.demo_start, "2026-03-02T08:00:00+07:00");
 
-    cr_assert_eq(cfg.nfeeds, 2);
+    cr_assert_eq(cfg.nfeeds, 4, "the three defaults and the file's new feed");
     struct feed_config *f = config_feed(&cfg, "complaints");
     cr_assert_not_null(f);
     cr_assert_str_eq(f->kind, "open311");
@@ -143,7 +151,7 @@ Test(config, good_file_sets_every_key)
 
     struct feed_config *g = config_feed(&cfg, "qn-1022_b");
     cr_assert_not_null(g);
-    cr_assert_eq(g, &cfg.feeds[1]);
+    cr_assert_eq(g, &cfg.feeds[3], "a new feed comes after the three defaults");
     cr_assert_str_eq(g->kind, "open311");
     cr_assert_str_eq(g->url, "http://127.0.0.1:8080/open311/v2/requests.json");
     cr_assert_str_eq(g->path, "/open311/v2/requests.json?status=closed");
@@ -169,7 +177,7 @@ Test(config, later_file_overrides_earlier)
     cr_assert(cfg.ascii, "keys the later file does not mention keep their values");
     cr_assert_str_eq(cfg.demo_province, "22");
 
-    cr_assert_eq(cfg.nfeeds, 2, "an existing feed is updated, not added again");
+    cr_assert_eq(cfg.nfeeds, 4, "an existing feed is updated, not added again");
     struct feed_config *f = config_feed(&cfg, "complaints");
     cr_assert_eq(f->interval_ms, 60000);
     cr_assert_eq(f->max_bytes, (size_t)8 << 20);
@@ -377,8 +385,8 @@ Test(config, bad_too_many_feeds)
     struct buf b = {0};
     for (int i = 0; i < CONFIG_MAX_FEEDS; i++)
         buf_appendf(&b, "[feed.f%d]\nkind = open311\npath = /x\n", i);
-    /* "complaints" plus 16 more: the 16th new one is number 17. */
-    expect_bad(b.data, 3 * (CONFIG_MAX_FEEDS - 1) + 1, "too many feeds (at most 16)", NULL);
+    /* Three default feeds plus 16 more: the 14th new one is number 17. */
+    expect_bad(b.data, 3 * (CONFIG_MAX_FEEDS - 3) + 1, "too many feeds (at most 16)", NULL);
     buf_free(&b);
 }
 
