@@ -8,11 +8,13 @@
 #include "citydeck/complaints.h"
 #include "citydeck/indicators.h"
 #include "citydeck/sensors.h"
+#include "citydeck/units.h"
 
 struct store {
     struct complaint_table *complaints;
     struct sensor_table *sensors;
     struct indicator_store *indicators;
+    struct unit_table *units;
     uint64_t generation; /* bumped by every merge that changed something */
 };
 
@@ -22,5 +24,6 @@ void store_free(struct store *s);
 void store_merge_complaints(struct store *s, struct complaint_batch *b);
 void store_merge_sensors(struct store *s, struct sensor_batch *b);
 void store_merge_indicators(struct store *s, struct indicator_batch *b);
+void store_merge_units(struct store *s, struct unit_batch *b);
 
 #endif

@@ -23,8 +23,8 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
                   size_t errsz);
 void wiring_free(struct wiring *w);
 
-/* The province name for a two-digit code from the bundled unit list ("Tỉnh Quảng Ngãi"),
- * or NULL. */
-char *wiring_province_name(const char *code);
+/* Fills the store's units from the bundled national list for a province ("51"), so names
+ * are there before the hub's unit list arrives. Returns 0, or -1 with err filled. */
+int wiring_load_units(struct store *store, const char *province, char *err, size_t errsz);
 
 #endif

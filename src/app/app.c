@@ -336,9 +336,8 @@ int app_run(struct config *cfg)
         a->exit_code = 2;
         goto out;
     }
-    char *province = cfg->demo ? wiring_province_name(cfg->demo_province) : NULL;
-    ui_set_scope(a->ui, province);
-    free(province);
+    if (cfg->demo && wiring_load_units(a->store, cfg->demo_province, err, sizeof err) != 0)
+        log_warn("%s", err);
 
     a->http = http_new(&a->loop);
     a->poller = poller_new(&a->loop, a->http, on_feed_event, a);

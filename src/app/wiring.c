@@ -10,6 +10,7 @@
 #include "citydeck/open311.h"
 #include "citydeck/prometheus.h"
 #include "citydeck/sensorthings.h"
+#include "citydeck/unitlist.h"
 #include "citydeck/util.h"
 
 struct adapter;
@@ -67,6 +68,12 @@ static void *parse_jsonstat(const char *body, size_t len, void *ctx, char *err, 
     return jsonstat_parse_indicators(body, len, &f->jsonstat, err, errsz);
 }
 
+static void *parse_units(const char *body, size_t len, void *ctx, char *err, size_t errsz)
+{
+    (void)ctx;
+    return unitlist_parse_json(body, len, err, errsz);
+}
+
 /* Loop thread: the batch goes into the store, and the console hears of it. */
 static void merged(struct wired_feed *f)
 {
@@ -93,6 +100,18 @@ static void merge_indicators(void *batch, void *ctx)
     struct wired_feed *f = ctx;
     store_merge_indicators(f->owner->store, batch);
     merged(f);
+}
+
+static void merge_units(void *batch, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    store_merge_units(f->owner->store, batch);
+    merged(f);
+}
+
+static void free_units(void *batch)
+{
+    unit_batch_free(batch);
 }
 
 static void free_complaints(void *batch)
@@ -122,6 +141,7 @@ static const struct adapter adapters[] = {
     {"sensorthings", parse_sta, merge_sensors, free_sensors, next_sta},
     {"prometheus", parse_prometheus, merge_sensors, free_sensors, NULL},
     {"jsonstat", parse_jsonstat, merge_indicators, free_indicators, NULL},
+    {"units", parse_units, merge_units, free_units, NULL},
 };
 
 static const struct adapter *adapter_find(const char *kind)
@@ -236,32 +256,11 @@ void wiring_free(struct wiring *w)
     free(w);
 }
 
-char *wiring_province_name(const char *code)
+int wiring_load_units(struct store *store, const char *province, char *err, size_t errsz)
 {
-    static const char *const dirs[] = {CITYDECK_DATADIR "/units",
-                                       CITYDECK_SOURCE_DIR "/src/data/units"};
-    if (!code)
-        return NULL;
-    for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/vn-units-2025-new.csv", dirs[i]);
-        FILE *fp = fopen(path, "r");
-        if (!fp)
-            continue;
-        char line[1024];
-        char *name = NULL;
-        while (!name && fgets(line, sizeof line, fp)) {
-            char *comma = strchr(line, ',');
-            if (!comma || (size_t)(comma - line) != strlen(code) ||
-                strncmp(line, code, strlen(code)) != 0)
-                continue;
-            char *end = strchr(comma + 1, ',');
-            if (end)
-                name = xstrndup(comma + 1, (size_t)(end - comma - 1));
-        }
-        fclose(fp);
-        if (name)
-            return name;
-    }
-    return NULL;
+    struct unit_batch *b = unitlist_load_bundled(province, err, errsz);
+    if (!b)
+        return -1;
+    store_merge_units(store, b);
+    return 0;
 }

@@ -26,7 +26,8 @@
 #define GIB (MIB * 1024)
 
 /* Feed adapters that exist; config_load refuses any other kind with this list. */
-static const char *const known_kinds[] = {"open311", "sensorthings", "prometheus", "jsonstat"};
+static const char *const known_kinds[] = {"open311", "sensorthings", "prometheus", "jsonstat",
+                                          "units"};
 
 /* "open311, ..." for error messages. */
 static void known_kinds_list(char *out, size_t n)
@@ -85,6 +86,7 @@ void config_init(struct config *c)
          "$top=1;$orderby=phenomenonTime%20desc))",
          10000},
         {"indicators", "jsonstat", "/stats/chi-tieu-xa.json", 60000},
+        {"units", "units", "/units.json", 600000},
     };
     for (size_t i = 0; i < ARRAY_LEN(defaults); i++) {
         struct feed_config *f = &c->feeds[c->nfeeds++];

@@ -14,6 +14,7 @@ struct store *store_new(void)
     s->complaints = complaint_table_new();
     s->sensors = sensor_table_new(SENSOR_SERIES_POINTS);
     s->indicators = indicator_store_new();
+    s->units = unit_table_new();
     return s;
 }
 
@@ -24,6 +25,7 @@ void store_free(struct store *s)
     complaint_table_free(s->complaints);
     sensor_table_free(s->sensors);
     indicator_store_free(s->indicators);
+    unit_table_free(s->units);
     free(s);
 }
 
@@ -60,4 +62,13 @@ void store_merge_indicators(struct store *s, struct indicator_batch *b)
     if (s)
         store_changed(s, indicator_store_merge(s->indicators, b));
     indicator_batch_free(b);
+}
+
+void store_merge_units(struct store *s, struct unit_batch *b)
+{
+    if (!b)
+        return;
+    if (s)
+        store_changed(s, unit_table_merge(s->units, b));
+    unit_batch_free(b);
 }

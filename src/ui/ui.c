@@ -98,8 +98,9 @@ static void draw_topbar(struct ui *u, const struct view_ctx *ctx, int cols)
     char left[512], clock[64], stamp[40];
     attrset(theme_attr(TH_TOPBAR));
     mvhline(0, 0, ' ', cols);
-    snprintf(left, sizeof left, " citydeck │ %s › %s", u->scope ? u->scope : "Toàn tỉnh",
-             u->view->ops->title);
+    const char *province = unit_table_province_name(ctx->store->units);
+    const char *scope = u->scope ? u->scope : province ? province : "Toàn tỉnh";
+    snprintf(left, sizeof left, " citydeck │ %s › %s", scope, u->view->ops->title);
     clock_format_iso(ctx->now, ctx->tz_offset_s, stamp, sizeof stamp);
     /* "2026-03-02T08:15:07+07:00" → "02/03/2026 08:15:07" */
     snprintf(clock, sizeof clock, "%.2s/%.2s/%.4s %.8s ", stamp + 8, stamp + 5, stamp,

@@ -37,6 +37,7 @@ struct complaints_view {
     char *selected_id;
     size_t overdue, due_soon, urgent, unattributed;
     int64_t now;
+    const struct unit_table *units;
 };
 
 /* Most urgent first: overdue, then khẩn, then due soon, then the rest by deadline. */
@@ -65,11 +66,11 @@ static int compare_rows(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-static const char *unit_label(const struct complaint *c)
+static const char *unit_label(const struct complaint *c, const struct unit_table *units)
 {
     if (c->unit_name && *c->unit_name)
         return c->unit_name;
-    return c->unit_code ? c->unit_code : "(chưa rõ xã/phường)";
+    return c->unit_code ? unit_table_name(units, c->unit_code) : "(chưa rõ xã/phường)";
 }
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t n, enum theme_role *role)
@@ -114,7 +115,7 @@ static void cell(void *ctx, size_t row, int col, char *buf, size_t n, enum theme
         str_copy(buf, c->category ? c->category : c->service_code ? c->service_code : "", n);
         break;
     case C_UNIT:
-        str_copy(buf, unit_label(c), n);
+        str_copy(buf, unit_label(c, v->units), n);
         if (!c->unit_code)
             *role = TH_DIM;
         break;
@@ -197,6 +198,7 @@ static void complaints_draw(struct view *base, const struct view_ctx *ctx, WINDO
 {
     struct complaints_view *v = (struct complaints_view *)base;
     v->now = ctx->now;
+    v->units = ctx->store->units;
     char line[512];
     snprintf(line, sizeof line, "Đang mở %zu · quá hạn %zu · sắp đến hạn %zu · khẩn %zu",
              v->table.nrows, v->overdue, v->due_soon, v->urgent);
@@ -233,6 +235,7 @@ static void complaints_export(struct view *base, const struct view_ctx *ctx, FIL
     struct complaints_view *v = (struct complaints_view *)base;
     char buf[1024];
     v->now = ctx->now;
+    v->units = ctx->store->units;
     for (int c = 0; c < v->table.ncols; c++)
         fprintf(out, "%s%s", c ? "\t" : "", columns[c].title);
     fputc('\n', out);
