@@ -42,6 +42,11 @@ struct dossier_batch *cases_parse_list(const char *body, size_t len,
                                        char *err, size_t errsz);
 void cases_page_clear(struct cases_page *p);
 
+/* The list URL for the next incremental poll: list_url without status, as_of, page and
+ * updated_since, plus updated_since=as_of, so closed dossiers come back with their new
+ * state. A new string. */
+char *cases_incremental_url(const char *list_url, int64_t as_of, int offset_s);
+
 /* GET /cases/v1/dossiers/{id}: a batch of one dossier with its steps (has_steps true). */
 struct dossier_batch *cases_parse_dossier(const char *body, size_t len,
                                           const struct cases_options *opt, char *err, size_t errsz);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "citydeck-config.h"
+#include "citydeck/cases.h"
 #include "citydeck/clock.h"
 #include "citydeck/jsonstat.h"
 #include "citydeck/open311.h"
@@ -24,6 +25,17 @@ struct wired_feed {
     struct sensorthings_options sta;
     struct prometheus_options prom;
     struct jsonstat_options jsonstat;
+    struct cases_options cases;
+    struct feed *feed;  /* in the poller, for URL changes */
+    char *list_url;     /* cases: the configured listing, the base of incremental polls */
+};
+
+/* A page of the cases hub: the dossiers and where the listing goes on. */
+struct cases_result {
+    struct dossier_batch *batch;
+    char *next;
+    int64_t as_of;
+    bool last;
 };
 
 /* What a kind of feed needs from the poller: parse on a worker, merge on the loop. */
@@ -74,6 +86,23 @@ static void *parse_units(const char *body, size_t len, void *ctx, char *err, siz
     return unitlist_parse_json(body, len, err, errsz);
 }
 
+static void *parse_cases(const char *body, size_t len, void *ctx, char *err, size_t errsz)
+{
+    struct wired_feed *f = ctx;
+    struct cases_page page;
+    struct dossier_batch *b = cases_parse_list(body, len, &f->cases, &page, err, errsz);
+    if (!b)
+        return NULL;
+    struct cases_result *r = xcalloc(1, sizeof *r);
+    r->batch = b;
+    r->next = page.next;
+    page.next = NULL;
+    r->last = r->next == NULL;
+    r->as_of = page.as_of;
+    cases_page_clear(&page);
+    return r;
+}
+
 /* Loop thread: the batch goes into the store, and the console hears of it. */
 static void merged(struct wired_feed *f)
 {
@@ -114,6 +143,41 @@ static void free_units(void *batch)
     unit_batch_free(batch);
 }
 
+static void free_cases(void *batch)
+{
+    struct cases_result *r = batch;
+    dossier_batch_free(r->batch);
+    free(r->next);
+    free(r);
+}
+
+static char *next_cases(void *batch, const char *page_url, void *ctx)
+{
+    struct cases_result *r = batch;
+    (void)page_url;
+    (void)ctx;
+    char *next = r->next;
+    r->next = NULL;
+    return next;
+}
+
+static void merge_cases(void *batch, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    struct cases_result *r = batch;
+    int64_t now = r->as_of != TIME_NONE ? r->as_of : clock_wall_ms() / 1000;
+    store_merge_dossiers(f->owner->store, r->batch, now);
+    r->batch = NULL;
+    /* After a whole listing, ask only for what changed since the hub's as_of. */
+    if (r->last && r->as_of != TIME_NONE && f->feed && f->list_url) {
+        char *url = cases_incremental_url(f->list_url, r->as_of, CLOCK_VN_OFFSET);
+        feed_set_url(f->feed, url);
+        free(url);
+    }
+    free_cases(r);
+    merged(f);
+}
+
 static void free_complaints(void *batch)
 {
     complaint_batch_free(batch);
@@ -142,6 +206,7 @@ static const struct adapter adapters[] = {
     {"prometheus", parse_prometheus, merge_sensors, free_sensors, NULL},
     {"jsonstat", parse_jsonstat, merge_indicators, free_indicators, NULL},
     {"units", parse_units, merge_units, free_units, NULL},
+    {"cases", parse_cases, merge_cases, free_cases, next_cases},
 };
 
 static const struct adapter *adapter_find(const char *kind)
@@ -189,6 +254,7 @@ struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_
         f->sta.unit_property = fc->unit_attribute;
         f->sta.default_offset_s = CLOCK_VN_OFFSET;
         f->prom.unit_label = fc->unit_attribute;
+        f->cases.default_offset_s = CLOCK_VN_OFFSET;
         /* A query for every open request lets the store close those that disappear. */
         const char *where = fc->url ? fc->url : fc->path ? fc->path : "";
         f->open311.full_listing = strstr(where, "status=open") != NULL;
@@ -241,8 +307,9 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
             .next_page = f->adapter->next_page,
             .ctx = f,
         };
-        poller_add(p, &spec);
-        free(url);
+        f->feed = poller_add(p, &spec);
+        free(f->list_url);
+        f->list_url = url;
     }
     return 0;
 }
@@ -251,8 +318,10 @@ void wiring_free(struct wiring *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < w->nfeeds; i++)
+    for (int i = 0; i < w->nfeeds; i++) {
         free(w->feeds[i].token);
+        free(w->feeds[i].list_url);
+    }
     free(w);
 }
 

@@ -26,8 +26,8 @@
 #define GIB (MIB * 1024)
 
 /* Feed adapters that exist; config_load refuses any other kind with this list. */
-static const char *const known_kinds[] = {"open311", "sensorthings", "prometheus", "jsonstat",
-                                          "units"};
+static const char *const known_kinds[] = {"open311",  "sensorthings", "prometheus",
+                                          "jsonstat", "cases",        "units"};
 
 /* "open311, ..." for error messages. */
 static void known_kinds_list(char *out, size_t n)
@@ -85,6 +85,7 @@ void config_init(struct config *c)
          "/sta/v1.1/Things?$top=500&$expand=Locations,Datastreams($expand=Observations("
          "$top=1;$orderby=phenomenonTime%20desc))",
          10000},
+        {"dossiers", "cases", "/cases/v1/dossiers?status=open&page_size=1000", 10000},
         {"indicators", "jsonstat", "/stats/chi-tieu-xa.json", 60000},
         {"units", "units", "/units.json", 600000},
     };

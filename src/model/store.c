@@ -1,6 +1,7 @@
 /* The store: owned by the loop thread; merges are the only writers. */
 #include "citydeck/store.h"
 
+#include "citydeck/clock.h"
 #include "citydeck/util.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@ struct store *store_new(void)
 {
     struct store *s = xcalloc(1, sizeof *s);
     s->complaints = complaint_table_new();
+    s->dossiers = dossier_table_new(CLOCK_VN_OFFSET);
     s->sensors = sensor_table_new(SENSOR_SERIES_POINTS);
     s->indicators = indicator_store_new();
     s->units = unit_table_new();
@@ -23,6 +25,7 @@ void store_free(struct store *s)
     if (!s)
         return;
     complaint_table_free(s->complaints);
+    dossier_table_free(s->dossiers);
     sensor_table_free(s->sensors);
     indicator_store_free(s->indicators);
     unit_table_free(s->units);
@@ -71,4 +74,13 @@ void store_merge_units(struct store *s, struct unit_batch *b)
     if (s)
         store_changed(s, unit_table_merge(s->units, b));
     unit_batch_free(b);
+}
+
+void store_merge_dossiers(struct store *s, struct dossier_batch *b, int64_t now)
+{
+    if (!b)
+        return;
+    if (s)
+        store_changed(s, dossier_table_merge(s->dossiers, b, now));
+    dossier_batch_free(b);
 }

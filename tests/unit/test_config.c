@@ -80,7 +80,11 @@ Test(config, defaults)
     cr_assert_str_eq(cfg.demo_province, "51");
     cr_assert_null(cfg.demo_start);
 
-    cr_assert_eq(cfg.nfeeds, 4, "complaints, sensors, indicators and units by default");
+    cr_assert_eq(cfg.nfeeds, 5, "complaints, sensors, dossiers, indicators, units by default");
+    struct feed_config *ds = config_feed(&cfg, "dossiers");
+    cr_assert_not_null(ds);
+    cr_assert_str_eq(ds->kind, "cases");
+    cr_assert_str_eq(ds->path, "/cases/v1/dossiers?status=open&page_size=1000");
     struct feed_config *un = config_feed(&cfg, "units");
     cr_assert_not_null(un);
     cr_assert_str_eq(un->kind, "units");
@@ -141,7 +145,7 @@ Test(config, good_file_sets_every_key)
     cr_assert_str_eq(cfg.demo_province, "22");
     cr_assert_str_eq(cfg.demo_start, "2026-03-02T08:00:00+07:00");
 
-    cr_assert_eq(cfg.nfeeds, 5, "the four defaults and the file's new feed");
+    cr_assert_eq(cfg.nfeeds, 6, "the five defaults and the file's new feed");
     struct feed_config *f = config_feed(&cfg, "complaints");
     cr_assert_not_null(f);
     cr_assert_str_eq(f->kind, "open311");
@@ -155,7 +159,7 @@ Test(config, good_file_sets_every_key)
 
     struct feed_config *g = config_feed(&cfg, "qn-1022_b");
     cr_assert_not_null(g);
-    cr_assert_eq(g, &cfg.feeds[4], "a new feed comes after the four defaults");
+    cr_assert_eq(g, &cfg.feeds[5], "a new feed comes after the five defaults");
     cr_assert_str_eq(g->kind, "open311");
     cr_assert_str_eq(g->url, "http://127.0.0.1:8080/open311/v2/requests.json");
     cr_assert_str_eq(g->path, "/open311/v2/requests.json?status=closed");
@@ -181,7 +185,7 @@ Test(config, later_file_overrides_earlier)
     cr_assert(cfg.ascii, "keys the later file does not mention keep their values");
     cr_assert_str_eq(cfg.demo_province, "22");
 
-    cr_assert_eq(cfg.nfeeds, 5, "an existing feed is updated, not added again");
+    cr_assert_eq(cfg.nfeeds, 6, "an existing feed is updated, not added again");
     struct feed_config *f = config_feed(&cfg, "complaints");
     cr_assert_eq(f->interval_ms, 60000);
     cr_assert_eq(f->max_bytes, (size_t)8 << 20);
@@ -336,7 +340,7 @@ Test(config, bad_size)
 Test(config, bad_kind)
 {
     expect_bad("[feed.sensors]\nkind = mqtt\n", 2,
-               "[feed.sensors] kind: ", "unknown kind 'mqtt' (known: open311, sensorthings, prometheus, jsonstat, units)");
+               "[feed.sensors] kind: ", "unknown kind 'mqtt' (known: open311, sensorthings, prometheus, jsonstat, cases, units)");
 }
 
 Test(config, bad_feed_name)
@@ -389,8 +393,8 @@ Test(config, bad_too_many_feeds)
     struct buf b = {0};
     for (int i = 0; i < CONFIG_MAX_FEEDS; i++)
         buf_appendf(&b, "[feed.f%d]\nkind = open311\npath = /x\n", i);
-    /* Four default feeds plus 16 more: the 13th new one is number 17. */
-    expect_bad(b.data, 3 * (CONFIG_MAX_FEEDS - 4) + 1, "too many feeds (at most 16)", NULL);
+    /* Five default feeds plus 16 more: the 12th new one is number 17. */
+    expect_bad(b.data, 3 * (CONFIG_MAX_FEEDS - 5) + 1, "too many feeds (at most 16)", NULL);
     buf_free(&b);
 }
 
