@@ -5,6 +5,12 @@
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -342,4 +348,83 @@ int harness_refused_port(uint16_t *port)
     getsockname(fd, (struct sockaddr *)&sin, &len);
     *port = ntohs(sin.sin_port);
     return fd;
+}
+
+/* ---- the real simulator ------------------------------------------------------------- */
+
+#define HARNESS_SIM_ARGS 32
+
+static const char *harness_sim_path(void)
+{
+    const char *p = getenv("CITYDECK_SIM");
+    return p && *p ? p : "citydeck-sim";
+}
+
+/* The child's first stdout line, waiting at most timeout_ms for each byte. */
+static int harness_read_line(int fd, char *buf, size_t n, int timeout_ms)
+{
+    size_t len = 0;
+    while (len + 1 < n) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, timeout_ms) <= 0 || read(fd, buf + len, 1) <= 0)
+            return -1;
+        if (buf[len] == '\n')
+            break;
+        len++;
+    }
+    buf[len] = '\0';
+    return 0;
+}
+
+void harness_sim_start(struct harness_sim *s, const char *const *args)
+{
+    memset(s, 0, sizeof *s);
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        /* Dies with the test process even if the test crashes before its cleanup. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        const char *argv[HARNESS_SIM_ARGS] = {harness_sim_path(), "--port", "0"};
+        int argc = 3;
+        for (int i = 0; args && args[i] && argc + 1 < HARNESS_SIM_ARGS; i++)
+            argv[argc++] = args[i];
+        argv[argc] = NULL;
+        execvp(argv[0], (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    s->pid = pid;
+    char line[128];
+    int rc = harness_read_line(fds[0], line, sizeof line, 30000);
+    close(fds[0]);
+    cr_assert_eq(rc, 0, "no first line from %s", harness_sim_path());
+    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &s->port), 1,
+                 "unexpected first line: %s", line);
+    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d", s->port);
+}
+
+int harness_sim_stop(struct harness_sim *s)
+{
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    int status = -1;
+    for (int i = 0; i < 500; i++) {
+        if (waitpid(s->pid, &status, WNOHANG) != 0)
+            break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (i == 499) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, &status, 0);
+        }
+    }
+    s->pid = 0;
+    return status;
 }

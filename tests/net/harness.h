@@ -6,6 +6,7 @@
 #define CITYDECK_TESTS_NET_HARNESS_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,5 +107,20 @@ void harness_raw_url(const struct harness_raw *r, char *out, size_t n);
 
 /* A port that refuses: bound, never listening. Returns the socket; close it at the end. */
 int harness_refused_port(uint16_t *port);
+
+/* ---- the real simulator as a child process ------------------------------------------- */
+
+/* A citydeck-sim started by a test; stopped by its PID in harness_sim_stop. */
+struct harness_sim {
+    pid_t pid;
+    int port;
+    char url[64]; /* "http://127.0.0.1:PORT" */
+};
+
+/* Starts $CITYDECK_SIM (or the build's) with --port 0 and args (NULL-terminated), reads its
+ * "listening on" line; the child dies with the test process. Fails the test if it cannot. */
+void harness_sim_start(struct harness_sim *s, const char *const *args);
+/* SIGTERM, then SIGKILL after 5 s; returns the wait status, or -1 if it was not running. */
+int harness_sim_stop(struct harness_sim *s);
 
 #endif
