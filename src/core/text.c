@@ -98,6 +98,44 @@ static bool cp_is_line_break(utf8proc_int32_t cp)
     return cp == 0x2028 || cp == 0x2029;
 }
 
+/* True when s is already what the pipeline would make of it: well-formed UTF-8 made only of
+ * printable ASCII and precomposed Latin letters (U+00C0-U+024F, U+1E00-U+1EFF: every
+ * Vietnamese letter), single spaces, no space at either end. Such text is NFC, has no
+ * controls, bidi or invisible characters, so copying it is the same as cleaning it, and most
+ * hub text (names, statuses, Vietnamese descriptions) takes this path instead of utf8proc. */
+static bool text_already_clean(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    if (len == 0 || *p == ' ' || end[-1] == ' ')
+        return false;
+    bool space = false;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F || (c == ' ' && space))
+                return false;
+            space = c == ' ';
+            p++;
+            continue;
+        }
+        unsigned cp;
+        if ((c & 0xE0) == 0xC0 && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+            cp = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+            p += 2;
+        } else if ((c & 0xF0) == 0xE0 && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+                   (p[2] & 0xC0) == 0x80) {
+            cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+            p += 3;
+        } else {
+            return false;
+        }
+        if (!((cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF)))
+            return false;
+        space = false;
+    }
+    return true;
+}
+
 char *text_clean(const char *s, size_t len, size_t max_bytes)
 {
     if (!s)
@@ -106,6 +144,8 @@ char *text_clean(const char *s, size_t len, size_t max_bytes)
         max_bytes = TEXT_MAX_FIELD;
     if (len == (size_t)-1)
         len = strlen(s);
+    if (len <= max_bytes && text_already_clean(s, len))
+        return xstrndup(s, len);
     if (len / TEXT_INPUT_FACTOR > max_bytes) {
         len = max_bytes * TEXT_INPUT_FACTOR;
         while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
