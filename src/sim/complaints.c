@@ -126,16 +126,24 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-struct complaints *complaints_new(const struct world *w, uint64_t seed, int64_t start)
+struct complaints *complaints_new_opts(const struct world *w, const struct sim_options *opt)
 {
     struct complaints *c = xcalloc(1, sizeof *c);
     c->world = w;
-    c->seed = seed;
+    c->seed = opt->seed;
     c->province_key = rng_hash(w->province_code, strlen(w->province_code));
-    c->next_hour = floor_div(start - (int64_t)PAKN_BACKLOG_DAYS * 86400, 3600);
+    c->next_hour = floor_div(opt->start - (int64_t)PAKN_BACKLOG_DAYS * 86400, 3600);
     c->hourly_base = MONTHLY_RATE_PER_RESIDENT * (double)w->population / (30.0 * 24.0);
+    /* Multiplying by exactly 1.0 leaves every Poisson mean, and so every draw, unchanged. */
+    c->hourly_base *= opt->scale > 0 ? opt->scale : 1.0;
     c->ioc_name = phrases_ioc_name(w);
     return c;
+}
+
+struct complaints *complaints_new(const struct world *w, uint64_t seed, int64_t start)
+{
+    struct sim_options opt = {.seed = seed, .start = start, .scale = 1.0};
+    return complaints_new_opts(w, &opt);
 }
 
 void complaints_free(struct complaints *c)
@@ -146,7 +154,6 @@ void complaints_free(struct complaints *c)
         free(c->items[i].description);
         free(c->items[i].address);
         free(c->items[i].agency);
-        free(c->items[i].outcome);
     }
     free(c->items);
     free(c->ioc_name);
@@ -228,7 +235,7 @@ static void pakn_plan(struct complaints *c, struct pakn *p, struct rng *r)
     if (rng_chance(r, P_REJECT)) {
         /* 766 rule: a rejection within 2 working days. */
         step(p, PS_REJECTED, wadd(t, rng_range(r, 0.05, 1.5)));
-        p->outcome = xstrdup(phrases_reject_reason(r));
+        p->outcome = phrases_reject_reason(r);
         return;
     }
 
@@ -263,7 +270,7 @@ static void pakn_plan(struct complaints *c, struct pakn *p, struct rng *r)
         resolved = wadd(accepted, work);
     }
     step(p, PS_RESOLVED, resolved);
-    p->outcome = xstrdup(svc->resolutions[rng_int(r, 0, (int)svc->nresolutions - 1)]);
+    p->outcome = svc->resolutions[rng_int(r, 0, (int)svc->nresolutions - 1)];
 
     int64_t closed = resolved;
     bool published = rng_chance(r, P_PUBLISHED);

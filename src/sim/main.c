@@ -14,10 +14,17 @@
 #include "citydeck/clock.h"
 #include "citydeck/log.h"
 #include "citydeck/util.h"
+#include "cases.h"
 #include "complaints.h"
+#include "dossiers.h"
+#include "faults.h"
+#include "metrics.h"
 #include "open311.h"
 #include "server.h"
+#include "sensors.h"
 #include "simclock.h"
+#include "sta.h"
+#include "stats.h"
 #include "world.h"
 
 #define UNITS_FILE "vn-units-2025-new.csv"
@@ -34,7 +41,16 @@ struct options {
     const char *start;
     const char *units;
     bool verbose;
+    double scale;                        /* --scale, read by every domain */
+    const char *fault_specs[FAULTS_MAX]; /* --fault, parsed once the seed is known */
+    int nfaults;
+    const char *episode_specs[SENSORS_MAX_FORCED]; /* --episode, checked against the units */
+    int nepisodes;
+    double episode_rate; /* --episode-rate */
 };
+
+/* Long-only options, numbered past any short option letter. */
+enum { OPT_SCALE = 0x200, OPT_FAULT, OPT_EPISODE, OPT_EPISODE_RATE };
 
 static void usage(FILE *out)
 {
@@ -51,6 +67,17 @@ static void usage(FILE *out)
                  "  -t, --start T        simulated start: 2026-03-02T08:00:00+07:00, or a date\n"
                  "                       (08:00 +07:00 that day); default now\n"
                  "  -u, --units FILE     unit list CSV (default: the installed " UNITS_FILE ")\n"
+                 "      --scale N        multiply record volumes by N (0.01-1000; default 1,\n"
+                 "                       a realistic province; 100 = a stress test)\n"
+                 "      --fault SPEC     inject a fault, repeatable; SPEC is\n"
+                 "                       KIND[:ARG[:ARG2]][@PATHPREFIX][%%PROB], KIND one of\n"
+                 "                       latency:MS[-MAX] slow:BPS status:CODE[:RETRY_AFTER]\n"
+                 "                       reset[:BYTES] truncate[:BYTES] malformed wrongtypes\n"
+                 "                       oversize:SIZE badutf8 hostile etag-churn html\n"
+                 "      --episode KIND@T[:UNIT]  force a sensor episode at T (ISO 8601 with\n"
+                 "                       offset), repeatable; KIND aqi (an AQI spike past\n"
+                 "                       the next band) or flood (a crest past alarm level II)\n"
+                 "      --episode-rate N random episodes per simulated week (0-100; default 2)\n"
                  "  -v, --verbose        log every request on stderr\n"
                  "  -h, --help           show this help and exit\n"
                  "  -V, --version        show the version and exit\n"
@@ -69,12 +96,22 @@ static int fail_usage(const char *fmt, const char *arg)
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"port", required_argument, NULL, 'p'},   {"bind", required_argument, NULL, 'b'},
-        {"allow-remote", no_argument, NULL, 'R'}, {"province", required_argument, NULL, 'P'},
-        {"seed", required_argument, NULL, 's'},   {"speed", required_argument, NULL, 'x'},
-        {"start", required_argument, NULL, 't'},  {"units", required_argument, NULL, 'u'},
-        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+        {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},
+        {"allow-remote", no_argument, NULL, 'R'},
+        {"province", required_argument, NULL, 'P'},
+        {"seed", required_argument, NULL, 's'},
+        {"speed", required_argument, NULL, 'x'},
+        {"start", required_argument, NULL, 't'},
+        {"units", required_argument, NULL, 'u'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"scale", required_argument, NULL, OPT_SCALE},
+        {"fault", required_argument, NULL, OPT_FAULT},
+        {"episode", required_argument, NULL, OPT_EPISODE},
+        {"episode-rate", required_argument, NULL, OPT_EPISODE_RATE},
+        {NULL, 0, NULL, 0},
     };
     int ch;
     char *end;
@@ -117,6 +154,31 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case 'v':
             o->verbose = true;
+            break;
+        case OPT_SCALE:
+            errno = 0;
+            o->scale = strtod(optarg, &end);
+            if (errno || *end || end == optarg || !isfinite(o->scale) || o->scale < SIM_SCALE_MIN ||
+                o->scale > SIM_SCALE_MAX)
+                return fail_usage("bad --scale '%s' (a number from 0.01 to 1000)", optarg);
+            break;
+        case OPT_FAULT:
+            if (o->nfaults == FAULTS_MAX)
+                return fail_usage("too many --fault options at '%s'", optarg);
+            o->fault_specs[o->nfaults++] = optarg;
+            break;
+        case OPT_EPISODE:
+            if (o->nepisodes == SENSORS_MAX_FORCED)
+                return fail_usage("too many --episode options at '%s'", optarg);
+            o->episode_specs[o->nepisodes++] = optarg;
+            break;
+        case OPT_EPISODE_RATE:
+            errno = 0;
+            o->episode_rate = strtod(optarg, &end);
+            if (errno || *end || end == optarg || !isfinite(o->episode_rate) ||
+                o->episode_rate < 0 || o->episode_rate > SENSORS_MAX_EPISODE_RATE)
+                return fail_usage("bad --episode-rate '%s' (episodes per simulated week, 0-100)",
+                                  optarg);
             break;
         case 'h':
             usage(stdout);
@@ -187,7 +249,13 @@ static int parse_bind(const char *s, long port, struct sockaddr_storage *addr, s
 
 int main(int argc, char **argv)
 {
-    struct options o = {.port = 0, .bind = "127.0.0.1", .province = "51", .seed = 1, .speed = 1.0};
+    struct options o = {.port = 0,
+                        .bind = "127.0.0.1",
+                        .province = "51",
+                        .seed = 1,
+                        .speed = 1.0,
+                        .scale = 1.0,
+                        .episode_rate = SENSORS_DEFAULT_EPISODE_RATE};
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc;
@@ -207,6 +275,17 @@ int main(int argc, char **argv)
     if (start == TIME_NONE)
         return fail_usage("bad --start '%s' (e.g. 2026-03-02T08:00:00+07:00 or 2026-03-02)",
                           o.start);
+    /* What every domain is built from (route.h). */
+    struct sim_options sim = {
+        .seed = o.seed, .start = start, .province = o.province, .scale = o.scale};
+    struct faults *faults = faults_new(o.seed);
+    for (int i = 0; i < o.nfaults; i++) {
+        char ferr[300];
+        if (faults_add(faults, o.fault_specs[i], ferr, sizeof ferr) < 0) {
+            faults_free(faults);
+            return fail_usage("%s", ferr);
+        }
+    }
 
     char *units = o.units ? xstrdup(o.units) : find_units();
     if (!units) {
@@ -221,14 +300,33 @@ int main(int argc, char **argv)
     free(units);
     if (!world) {
         fprintf(stderr, "citydeck-sim: %s\n", err);
+        faults_free(faults);
         return EXIT_USAGE;
     }
 
     struct simclock clock;
     simclock_init(&clock, start, o.speed);
-    struct complaints *complaints = complaints_new(world, o.seed, start);
+    struct complaints *complaints = complaints_new_opts(world, &sim);
     /* The 30-day backlog is built before the port opens, so the first request is fast. */
     complaints_advance(complaints, start);
+    /* Dossiers likewise: 30 days of history, so open ones exist at the start. */
+    struct dossiers *dossiers = dossiers_new_opts(world, &sim);
+    dossiers_advance(dossiers, start);
+    /* Indicators are computed on request from (seed, time): nothing to build ahead. */
+    struct indicators *indicators = indicators_new_opts(world, &sim);
+    /* Sensors: readings are computed on request; forced episodes need the units to check. */
+    struct sensors *sensors = sensors_new(world, &sim, o.episode_rate);
+    for (int i = 0; i < o.nepisodes; i++) {
+        if (!sensors_force_episode(sensors, o.episode_specs[i], err, sizeof err)) {
+            sensors_free(sensors);
+            complaints_free(complaints);
+            dossiers_free(dossiers);
+            indicators_free(indicators);
+            world_free(world);
+            faults_free(faults);
+            return fail_usage("%s", err);
+        }
+    }
 
     /* Signals go to sigwait() below: block them before MHD's threads inherit the mask. */
     sigset_t stop;
@@ -238,14 +336,22 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct server_hub hub = {.clock = &clock, .verbose = o.verbose};
+    struct server_hub hub = {.clock = &clock, .verbose = o.verbose, .faults = faults};
     hub.domains[hub.ndomains++] = world_domain(world);
     hub.domains[hub.ndomains++] = open311_domain(complaints);
+    hub.domains[hub.ndomains++] = cases_domain(dossiers);
+    hub.domains[hub.ndomains++] = stats_domain(indicators);
+    hub.domains[hub.ndomains++] = sta_domain(sensors);
+    hub.domains[hub.ndomains++] = metrics_domain(sensors);
     struct server *srv = server_start((struct sockaddr *)&addr, addrlen, &hub, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "citydeck-sim: %s\n", err);
+        sensors_free(sensors);
         complaints_free(complaints);
+        dossiers_free(dossiers);
+        indicators_free(indicators);
         world_free(world);
+        faults_free(faults);
         return 1;
     }
     char host[64];
@@ -265,14 +371,26 @@ int main(int argc, char **argv)
              CITYDECK_VERSION, world->province_name, world->province_code, world->nunits,
              (long long)world->population, (unsigned long long)o.seed, when, o.speed, visible,
              open);
+    if (sim.scale != 1.0)
+        log_info("citydeck-sim: --scale %g", sim.scale);
+    for (size_t i = 0; i < faults_count(faults); i++) {
+        char what[300];
+        faults_describe(faults, i, what, sizeof what);
+        log_info("citydeck-sim: fault %zu: %s", i + 1, what);
+    }
+    sensors_log(sensors);
 
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
     log_info("citydeck-sim: %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv);
+    sensors_free(sensors);
     complaints_free(complaints);
+    dossiers_free(dossiers);
+    indicators_free(indicators);
     world_free(world);
+    faults_free(faults);
     log_close();
     return 0;
 }

@@ -2,6 +2,9 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,13 +48,6 @@ static char *print_and_free(cJSON *root)
     return s;
 }
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-    char buf[40];
-    clock_format_iso(t, VN, buf, sizeof buf);
-    cJSON_AddStringToObject(o, key, buf);
-}
-
 int open311_discovery(const struct complaints *c, const char *endpoint_url, char **body)
 {
     cJSON *root = cJSON_CreateObject();
@@ -83,13 +79,61 @@ int open311_services(char **body)
         cJSON_AddStringToObject(o, "service_code", s->code);
         cJSON_AddStringToObject(o, "service_name", s->name);
         cJSON_AddStringToObject(o, "description", s->description);
-        cJSON_AddBoolToObject(o, "metadata", false);
+        /* Every category has a form (services/{code}.json), as the spec's metadata means. */
+        cJSON_AddBoolToObject(o, "metadata", true);
         cJSON_AddStringToObject(o, "type", "realtime");
         cJSON_AddStringToObject(o, "keywords", s->keywords);
         cJSON_AddStringToObject(o, "group", s->group);
         cJSON_AddItemToArray(arr, o);
     }
     *body = print_and_free(arr);
+    return 200;
+}
+
+static void add_attribute(cJSON *arr, const struct service_attribute *a, int order)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "variable", a->variable);
+    cJSON_AddStringToObject(o, "code", a->code);
+    cJSON_AddStringToObject(o, "datatype", a->datatype);
+    cJSON_AddBoolToObject(o, "required", a->required);
+    if (a->datatype_description)
+        cJSON_AddStringToObject(o, "datatype_description", a->datatype_description);
+    else
+        cJSON_AddNullToObject(o, "datatype_description");
+    cJSON_AddNumberToObject(o, "order", order);
+    cJSON_AddStringToObject(o, "description", a->description);
+    if (a->nvalues) {
+        cJSON *values = cJSON_AddArrayToObject(o, "values");
+        for (size_t i = 0; i < a->nvalues; i++) {
+            cJSON *v = cJSON_CreateObject();
+            cJSON_AddStringToObject(v, "key", a->values[i].key);
+            cJSON_AddStringToObject(v, "name", a->values[i].name);
+            cJSON_AddItemToArray(values, v);
+        }
+    }
+    cJSON_AddItemToArray(arr, o);
+}
+
+int open311_service_definition(const char *code, char **body)
+{
+    int idx = services_find(code);
+    if (idx < 0) {
+        *body = open311_error(404, "service_code '%s' not found", code);
+        return 404;
+    }
+    const struct service *svc = services_at((size_t)idx);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "service_code", svc->code);
+    cJSON *attrs = cJSON_AddArrayToObject(root, "attributes");
+    size_t ncommon;
+    const struct service_attribute *common = services_common_attributes(&ncommon);
+    int order = 1;
+    for (size_t i = 0; i < ncommon; i++)
+        add_attribute(attrs, &common[i], order++);
+    for (size_t i = 0; i < svc->nattributes; i++)
+        add_attribute(attrs, &svc->attributes[i], order++);
+    *body = print_and_free(root);
     return 200;
 }
 
@@ -127,8 +171,96 @@ static char *note_text(const struct pakn *p, int i, const struct complaints *c)
     return xstrdup("");
 }
 
-static cJSON *render_request(const struct pakn *p, int64_t now, bool extensions,
-                             const struct complaints *c)
+/* The request lists are the hot path (a page of 1,000 complaints would be a cJSON tree of
+ * some 20,000 nodes, then a second pass to print it), so they are written straight into a
+ * buffer, byte for byte as cJSON_PrintUnformatted writes them: the same escapes, the same
+ * number forms. Bodies and ETags do not depend on which path made them. */
+static void jw_str(struct buf *b, const char *s)
+{
+    buf_append(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch > 31 && ch != '"' && ch != '\\')
+            continue;
+        buf_append(b, run, (size_t)(s - run));
+        char esc[8];
+        switch (ch) {
+        case '"':
+            buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            buf_append(b, "\\\\", 2);
+            break;
+        case '\b':
+            buf_append(b, "\\b", 2);
+            break;
+        case '\f':
+            buf_append(b, "\\f", 2);
+            break;
+        case '\n':
+            buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            buf_append(b, "\\t", 2);
+            break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            buf_append(b, esc, 6);
+            break;
+        }
+        run = s + 1;
+    }
+    buf_append(b, run, (size_t)(s - run));
+    buf_append(b, "\"", 1);
+}
+
+/* cJSON's print_number: integers as %d, else 15 significant digits when they read back,
+ * else 17. */
+static void jw_num(struct buf *b, double d)
+{
+    char num[32];
+    int as_int = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+    if (isnan(d) || isinf(d)) {
+        str_copy(num, "null", sizeof num);
+    } else if (d == (double)as_int) {
+        snprintf(num, sizeof num, "%d", as_int);
+    } else {
+        snprintf(num, sizeof num, "%1.15g", d);
+        double back = strtod(num, NULL);
+        double max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+        if (!(fabs(back - d) <= max * DBL_EPSILON))
+            snprintf(num, sizeof num, "%1.17g", d);
+    }
+    buf_append(b, num, strlen(num));
+}
+
+/* ,"key": -- keys are ASCII literals, never escaped. */
+static void jw_key(struct buf *b, const char *key)
+{
+    buf_append(b, ",\"", 2);
+    buf_append(b, key, strlen(key));
+    buf_append(b, "\":", 2);
+}
+
+static void jw_kstr(struct buf *b, const char *key, const char *value)
+{
+    jw_key(b, key);
+    jw_str(b, value);
+}
+
+static void jw_ktime(struct buf *b, const char *key, int64_t t)
+{
+    char when[40];
+    clock_format_iso(t, VN, when, sizeof when);
+    jw_kstr(b, key, when);
+}
+
+static void render_request(struct buf *b, const struct pakn *p, int64_t now, bool extensions,
+                           const struct complaints *c)
 {
     const struct service *svc = services_at((size_t)p->service);
     const struct world *w = complaints_world(c);
@@ -137,57 +269,81 @@ static cJSON *render_request(const struct pakn *p, int64_t now, bool extensions,
     if (last < 0) /* not arrived yet: callers filter these out; show it as new anyway */
         last = 0;
     enum pakn_status st = p->steps[last].status;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "service_request_id", p->id);
-    cJSON_AddStringToObject(o, "status", pakn_status_closed(st) ? "closed" : "open");
+    buf_append(b, "{\"service_request_id\":", 22);
+    jw_str(b, p->id);
+    jw_kstr(b, "status", pakn_status_closed(st) ? "closed" : "open");
     if (st == PS_RESOLVED || st == PS_PUBLISHED || st == PS_REJECTED) {
         char *notes = xasprintf("%s: %s", pakn_status_label(st), p->outcome);
-        cJSON_AddStringToObject(o, "status_notes", notes);
+        jw_kstr(b, "status_notes", notes);
         free(notes);
     } else {
-        cJSON_AddStringToObject(o, "status_notes", pakn_status_label(st));
+        jw_kstr(b, "status_notes", pakn_status_label(st));
     }
-    cJSON_AddStringToObject(o, "service_name", svc->name);
-    cJSON_AddStringToObject(o, "service_code", svc->code);
-    cJSON_AddStringToObject(o, "description", p->description);
-    cJSON_AddStringToObject(o, "agency_responsible", pakn_agency_at(p, now, c));
-    add_time(o, "requested_datetime", p->requested);
-    add_time(o, "updated_datetime", p->steps[last].at);
+    jw_kstr(b, "service_name", svc->name);
+    jw_kstr(b, "service_code", svc->code);
+    jw_kstr(b, "description", p->description);
+    jw_kstr(b, "agency_responsible", pakn_agency_at(p, now, c));
+    jw_ktime(b, "requested_datetime", p->requested);
+    jw_ktime(b, "updated_datetime", p->steps[last].at);
     int64_t due;
     if (pakn_due_at(p, now, &due))
-        add_time(o, "expected_datetime", due);
-    cJSON_AddStringToObject(o, "address", p->address);
+        jw_ktime(b, "expected_datetime", due);
+    jw_kstr(b, "address", p->address);
     if (p->has_location) {
-        cJSON_AddNumberToObject(o, "lat", p->lat);
-        cJSON_AddNumberToObject(o, "long", p->lon);
+        jw_key(b, "lat");
+        jw_num(b, p->lat);
+        jw_key(b, "long");
+        jw_num(b, p->lon);
     }
-    if (!extensions)
-        return o;
-
-    cJSON *ext = cJSON_AddObjectToObject(o, "extended_attributes");
-    cJSON_AddStringToObject(ext, "ward", u->full_name);
-    cJSON_AddStringToObject(ext, "ward_code", u->code);
-    cJSON_AddStringToObject(ext, "channel", pakn_channel_code(p->channel));
-    cJSON_AddStringToObject(ext, "urgency", pakn_urgency_code(p->urgency));
-    cJSON_AddStringToObject(ext, "detailed_status", pakn_status_code(st));
-    cJSON_AddStringToObject(ext, "detailed_status_label", pakn_status_label(st));
+    if (!extensions) {
+        buf_append(b, "}", 1);
+        return;
+    }
+    buf_append(b, ",\"extended_attributes\":{\"ward\":", 31);
+    jw_str(b, u->full_name);
+    jw_kstr(b, "ward_code", u->code);
+    jw_kstr(b, "channel", pakn_channel_code(p->channel));
+    jw_kstr(b, "urgency", pakn_urgency_code(p->urgency));
+    jw_kstr(b, "detailed_status", pakn_status_code(st));
+    jw_kstr(b, "detailed_status_label", pakn_status_label(st));
     const char *sat = pakn_satisfaction_code(pakn_satisfaction_at(p, now));
+    jw_key(b, "satisfaction");
     if (sat)
-        cJSON_AddStringToObject(ext, "satisfaction", sat);
+        jw_str(b, sat);
     else
-        cJSON_AddNullToObject(ext, "satisfaction");
-    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+        buf_append(b, "null", 4);
+    buf_append(b, "},\"notes\":[", 11);
     for (int i = 0; i <= last; i++) {
-        cJSON *n = cJSON_CreateObject();
-        add_time(n, "datetime", p->steps[i].at);
-        cJSON_AddStringToObject(n, "summary", pakn_status_label(p->steps[i].status));
+        char when[40];
+        clock_format_iso(p->steps[i].at, VN, when, sizeof when);
+        buf_append(b, i ? ",{\"datetime\":" : "{\"datetime\":", i ? 13 : 12);
+        jw_str(b, when);
+        jw_kstr(b, "summary", pakn_status_label(p->steps[i].status));
         char *text = note_text(p, i, c);
-        cJSON_AddStringToObject(n, "description", text);
+        jw_kstr(b, "description", text);
         free(text);
-        cJSON_AddStringToObject(n, "type", "status_change");
-        cJSON_AddItemToArray(notes, n);
+        buf_append(b, ",\"type\":\"status_change\"}", 24);
     }
-    return o;
+    buf_append(b, "]}", 2);
+}
+
+/* A JSON array of the rendered requests, as a string. */
+struct jlist {
+    struct buf b;
+    size_t n;
+};
+
+static void jlist_add(struct jlist *l, const struct pakn *p, int64_t now, bool extensions,
+                      const struct complaints *c)
+{
+    buf_append(&l->b, l->n++ ? "," : "[", 1);
+    render_request(&l->b, p, now, extensions, c);
+}
+
+static char *jlist_take(struct jlist *l)
+{
+    buf_append(&l->b, l->n ? "]" : "[]", l->n ? 1 : 2);
+    return buf_take(&l->b);
 }
 
 /* The parsed query of requests.json. */
@@ -383,30 +539,38 @@ static int requests_by_id(const struct complaints *c, int64_t now, const char *i
                               MAX_IDS);
         return 400;
     }
-    cJSON *arr = cJSON_CreateArray();
+    struct jlist list = {0};
     for (int i = 0; i < n; i++) {
         const struct pakn *p = complaints_find(c, items[i]);
         if (p && p->requested <= now)
-            cJSON_AddItemToArray(arr, render_request(p, now, extensions, c));
+            jlist_add(&list, p, now, extensions, c);
     }
     free(copy);
-    *body = print_and_free(arr);
+    *body = jlist_take(&list);
     return 200;
 }
 
 int open311_requests(const struct complaints *c, int64_t now, open311_param_fn get, void *ctx,
                      char **body)
 {
+    /* service_request_id overrides every other parameter, bad ones included. */
+    const char *ids = get(ctx, "service_request_id");
+    if (ids) {
+        bool extensions = false;
+        const char *v = get(ctx, "extensions");
+        if (v && parse_bool(v, &extensions) < 0) {
+            *body = open311_error(400, "extensions must be true or false, not '%s'", v);
+            return 400;
+        }
+        return requests_by_id(c, now, ids, extensions, body);
+    }
     struct query q;
     if (parse_query(&q, get, ctx, body) < 0)
         return 400;
-    const char *ids = get(ctx, "service_request_id");
-    if (ids)
-        return requests_by_id(c, now, ids, q.extensions, body);
 
     /* Newest first; a page is a slice of the matches in that order. */
     long skip = (q.page - 1) * q.page_size, taken = 0;
-    cJSON *arr = cJSON_CreateArray();
+    struct jlist list = {0};
     for (size_t i = complaints_count(c); i-- > 0 && taken < q.page_size;) {
         const struct pakn *p = complaints_at(c, i);
         if (p->requested > now || !query_matches(&q, p, now))
@@ -415,10 +579,10 @@ int open311_requests(const struct complaints *c, int64_t now, open311_param_fn g
             skip--;
             continue;
         }
-        cJSON_AddItemToArray(arr, render_request(p, now, q.extensions, c));
+        jlist_add(&list, p, now, q.extensions, c);
         taken++;
     }
-    *body = print_and_free(arr);
+    *body = jlist_take(&list);
     return 200;
 }
 
@@ -436,9 +600,9 @@ int open311_request(const struct complaints *c, int64_t now, const char *id, ope
         *body = open311_error(404, "service_request_id '%s' not found", id);
         return 404;
     }
-    cJSON *arr = cJSON_CreateArray();
-    cJSON_AddItemToArray(arr, render_request(p, now, extensions, c));
-    *body = print_and_free(arr);
+    struct jlist list = {0};
+    jlist_add(&list, p, now, extensions, c);
+    *body = jlist_take(&list);
     return 200;
 }
 
@@ -449,10 +613,11 @@ static const char *domain_param(void *ctx, const char *key)
     return sim_request_param(ctx, key);
 }
 
-/* "/open311/v2/requests/PA-51-000123.json" -> "PA-51-000123" in id; false if not that shape. */
-static bool request_id_of(const char *url, char *id, size_t n)
+/* "/open311/v2/requests/PA-51-000123.json" with prefix V2 "/requests/" -> "PA-51-000123" in
+ * id; false if not that shape. */
+static bool id_of(const char *url, const char *prefix, char *id, size_t n)
 {
-    static const char prefix[] = V2 "/requests/", suffix[] = ".json";
+    static const char suffix[] = ".json";
     if (!str_starts_with(url, prefix))
         return false;
     const char *start = url + strlen(prefix);
@@ -478,9 +643,17 @@ static bool domain_route(void *state, const struct sim_request *rq, struct sim_r
     char id[64];
     if (!str_starts_with(rq->path, V2 "/"))
         return false;
+    /* One jurisdiction per endpoint: the province. The spec makes jurisdiction_id optional
+     * then, and an unknown one a 404. */
+    const char *jur = sim_request_param(rq, "jurisdiction_id");
+    const char *province = complaints_world(c)->province_code;
     if (rq->body) {
         rs->status = 405;
         rs->body = open311_error(405, "POST is not supported: this hub is read-only");
+    } else if (jur && strcmp(jur, province) != 0) {
+        rs->status = 404;
+        rs->body = open311_error(404, "jurisdiction_id '%s' not found (this endpoint serves %s)",
+                                 jur, province);
     } else if (!strcmp(rq->path, V2 "/discovery.json")) {
         char *endpoint = xasprintf("%s" V2, rq->base_url);
         rs->status = open311_discovery(c, endpoint, &rs->body);
@@ -489,7 +662,9 @@ static bool domain_route(void *state, const struct sim_request *rq, struct sim_r
         rs->status = open311_services(&rs->body);
     } else if (!strcmp(rq->path, V2 "/requests.json")) {
         rs->status = open311_requests(c, rq->now, domain_param, (void *)rq, &rs->body);
-    } else if (request_id_of(rq->path, id, sizeof id)) {
+    } else if (id_of(rq->path, V2 "/services/", id, sizeof id)) {
+        rs->status = open311_service_definition(id, &rs->body);
+    } else if (id_of(rq->path, V2 "/requests/", id, sizeof id)) {
         rs->status = open311_request(c, rq->now, id, domain_param, (void *)rq, &rs->body);
     } else {
         rs->status = 404;

@@ -20,6 +20,8 @@ typedef const char *(*open311_param_fn)(void *ctx, const char *key);
  * Open311 error list [{"code","description"}] when the status is not 200). */
 int open311_discovery(const struct complaints *c, const char *endpoint_url, char **body);
 int open311_services(char **body);
+/* services/{code}.json: {"service_code", "attributes":[...]}; 404 for an unknown code. */
+int open311_service_definition(const char *code, char **body);
 int open311_requests(const struct complaints *c, int64_t now, open311_param_fn get, void *ctx,
                      char **body);
 /* requests/{id}.json: an array of one, as the spec has it; 404 for an unknown id. */
@@ -27,7 +29,8 @@ int open311_request(const struct complaints *c, int64_t now, const char *id, ope
                     void *ctx, char **body);
 
 /* The complaints as a server domain: /open311/v2/discovery.json, services.json,
- * requests.json and requests/{id}.json. */
+ * services/{code}.json, requests.json and requests/{id}.json. jurisdiction_id, when given,
+ * must be the province code. */
 struct sim_domain open311_domain(struct complaints *c);
 
 /* [{"code":code,"description":...}] as a new string. */

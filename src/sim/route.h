@@ -37,4 +37,20 @@ struct sim_domain {
 
 #define SIM_MAX_DOMAINS 8
 
+/* What every domain is built from, filled once by main from the command line and read-only
+ * after that. A domain's output must be a pure function of these and the simulated time. */
+struct sim_options {
+    uint64_t seed;        /* --seed */
+    int64_t start;        /* --start, simulated epoch seconds */
+    const char *province; /* --province as given ("51"); world_load resolves it */
+    /* --scale: multiplies record volumes (arrival rates, counts of things and series, rows
+     * per day), never the geography. 1 = a realistic province, the default; 100 = a stress
+     * test with hundreds of thousands of records. Between SIM_SCALE_MIN and SIM_SCALE_MAX.
+     * At exactly 1 a domain must produce the same bytes as before --scale existed. */
+    double scale;
+};
+
+#define SIM_SCALE_MIN 0.01
+#define SIM_SCALE_MAX 1000.0
+
 #endif

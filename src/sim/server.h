@@ -1,5 +1,6 @@
 /* The simulator's HTTP side (libmicrohttpd): routing, the simulated Date header, ETag and
- * If-None-Match, and the lock that keeps the lazily advancing world consistent. */
+ * If-None-Match, gzip, fault injection on the wire, and the lock that keeps the lazily
+ * advancing world consistent. */
 #ifndef CITYDECK_SIM_SERVER_H
 #define CITYDECK_SIM_SERVER_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "faults.h"
 #include "route.h"
 #include "simclock.h"
 
@@ -20,6 +22,9 @@ struct server_hub {
     size_t ndomains;
     const struct simclock *clock;
     bool verbose; /* log every request on stderr */
+    /* Fault injection (--fault), applied to every domain's answers after the domain made
+     * them; NULL = none. The server draws from it under its lock. */
+    struct faults *faults;
 };
 
 /* Binds addr (port 0 = any free port) and starts serving on internal threads. Returns NULL

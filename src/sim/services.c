@@ -50,8 +50,8 @@ static const struct phrase hcc_issues[] = {
 
 static const char *const hcc_done[] = {
     "Đã chỉ đạo bộ phận chuyên môn rà soát, giải quyết hồ sơ và trả kết quả cho công dân.",
-    "Đã hướng dẫn công dân hoàn thiện hồ sơ theo quy định; cán bộ liên quan đã được nhắc nhở, "
-    "chấn chỉnh.",
+    ("Đã hướng dẫn công dân hoàn thiện hồ sơ theo quy định; cán bộ liên quan đã được nhắc "
+     "nhở, chấn chỉnh."),
     "Hồ sơ đã được giải quyết, kết quả trả qua Cổng Dịch vụ công và dịch vụ bưu chính công ích.",
 };
 
@@ -208,6 +208,138 @@ static const char *const pctt_done[] = {
     "Đã hỗ trợ di dời các hộ dân đến nơi an toàn.",
 };
 
+/* Service definitions (Open311 services/{code}.json): the form fields a citizen app shows
+ * for each category, with Vietnamese labels. The generator does not draw from them. */
+#define VALUES(a) a, ARRAY_LEN(a)
+#define NO_VALUES NULL, 0
+
+static const struct service_value yes_no[] = {{"co", "Có"}, {"khong", "Không"}};
+
+static const struct service_attribute common_attrs[] = {
+    {"canh_bao", "string", false, false,
+     "Thông tin phản ánh phải trung thực; phản ánh sai sự thật có thể bị xử lý theo quy định "
+     "của pháp luật.",
+     NULL, NO_VALUES},
+    {"bao_mat", "singlevaluelist", true, false,
+     "Đề nghị giữ bí mật thông tin cá nhân của người phản ánh", NULL, VALUES(yes_no)},
+};
+
+static const struct service_value hcc_fields[] = {
+    {"dat_dai", "Đất đai"},       {"ho_tich", "Hộ tịch"},
+    {"cu_tru", "Cư trú"},         {"bao_tro_xa_hoi", "Bảo trợ xã hội"},
+    {"chung_thuc", "Chứng thực"}, {"khac", "Khác"},
+};
+static const struct service_attribute hcc_attrs[] = {
+    {"linh_vuc_thu_tuc", "singlevaluelist", true, true, "Lĩnh vực thủ tục hành chính", NULL,
+     VALUES(hcc_fields)},
+    {"ma_ho_so", "string", true, false, "Mã hồ sơ trên Cổng Dịch vụ công, nếu có",
+     "Mã in trên giấy tiếp nhận, ví dụ H51.22-260302-0001", NO_VALUES},
+};
+
+static const struct service_value htdt_kinds[] = {
+    {"chieu_sang", "Chiếu sáng"}, {"cap_nuoc", "Cấp nước"}, {"thoat_nuoc", "Thoát nước"},
+    {"ngap_ung", "Ngập úng"},     {"ho_ga", "Hố ga"},       {"via_he", "Vỉa hè"},
+};
+static const struct service_attribute htdt_attrs[] = {
+    {"loai_su_co", "singlevaluelist", true, true, "Loại sự cố hạ tầng", NULL, VALUES(htdt_kinds)},
+};
+
+static const struct service_value gt_kinds[] = {
+    {"o_ga", "Ổ gà, hư hỏng mặt đường"}, {"un_tac", "Ùn tắc"},
+    {"do_xe", "Đỗ xe trái phép"},        {"bien_bao", "Biển báo"},
+    {"den_tin_hieu", "Đèn tín hiệu"},
+};
+static const struct service_attribute gt_attrs[] = {
+    {"van_de", "multivaluelist", true, true, "Vấn đề giao thông (chọn một hoặc nhiều)", NULL,
+     VALUES(gt_kinds)},
+    {"thoi_diem", "datetime", true, false, "Thời điểm xảy ra",
+     "Ngày giờ theo ISO 8601, ví dụ 2026-03-02T17:30:00+07:00", NO_VALUES},
+};
+
+static const struct service_value ttdt_kinds[] = {
+    {"lan_chiem", "Lấn chiếm vỉa hè, lòng đường"},
+    {"xay_dung", "Xây dựng trái phép"},
+    {"quang_cao", "Quảng cáo sai quy định"},
+    {"cho_tam", "Chợ tạm, chợ cóc"},
+};
+static const struct service_attribute ttdt_attrs[] = {
+    {"loai_vi_pham", "singlevaluelist", true, true, "Loại vi phạm", NULL, VALUES(ttdt_kinds)},
+};
+
+static const struct service_value ton_sources[] = {
+    {"karaoke", "Karaoke"},
+    {"loa_keo_keo", "Loa kẹo kéo"},
+    {"thi_cong", "Thi công xây dựng"},
+    {"san_xuat", "Cơ sở sản xuất"},
+};
+static const struct service_attribute ton_attrs[] = {
+    {"nguon_on", "singlevaluelist", true, true, "Nguồn gây tiếng ồn", NULL, VALUES(ton_sources)},
+    {"thoi_diem", "datetime", true, true, "Thời điểm gây ồn",
+     "Ngày giờ theo ISO 8601, ví dụ 2026-03-02T22:30:00+07:00", NO_VALUES},
+};
+
+static const struct service_value mt_kinds[] = {
+    {"rac_thai", "Rác thải"},
+    {"nuoc_thai", "Nước thải"},
+    {"khong_khi", "Khói, bụi, không khí"},
+    {"mui_hoi", "Mùi hôi"},
+};
+static const struct service_attribute mt_attrs[] = {
+    {"loai_o_nhiem", "multivaluelist", true, true, "Loại ô nhiễm (chọn một hoặc nhiều)", NULL,
+     VALUES(mt_kinds)},
+};
+
+static const struct service_value cx_states[] = {
+    {"nghieng", "Cây nghiêng, nguy cơ ngã đổ"},
+    {"gay_canh", "Cành gãy, treo trên cao"},
+    {"da_do", "Cây đã ngã đổ"},
+    {"che_khuat", "Che khuất đèn, biển báo"},
+};
+static const struct service_attribute cx_attrs[] = {
+    {"tinh_trang", "singlevaluelist", true, true, "Tình trạng cây xanh", NULL, VALUES(cx_states)},
+    {"duong_kinh", "number", true, false, "Đường kính thân cây ước tính",
+     "Số xăng-ti-mét, ví dụ 40", NO_VALUES},
+};
+
+static const struct service_attribute antt_attrs[] = {
+    {"khan_cap", "string", false, false, "Trường hợp khẩn cấp, gọi ngay 113.", NULL, NO_VALUES},
+    {"dang_dien_ra", "singlevaluelist", true, true, "Sự việc đang diễn ra?", NULL, VALUES(yes_no)},
+};
+
+static const struct service_attribute yt_attrs[] = {
+    {"co_so", "string", true, false, "Tên cơ sở y tế hoặc nhà thuốc", NULL, NO_VALUES},
+};
+
+static const struct service_value gd_levels[] = {
+    {"mam_non", "Mầm non"},
+    {"tieu_hoc", "Tiểu học"},
+    {"thcs", "Trung học cơ sở"},
+    {"thpt", "Trung học phổ thông"},
+};
+static const struct service_attribute gd_attrs[] = {
+    {"cap_hoc", "singlevaluelist", true, true, "Cấp học", NULL, VALUES(gd_levels)},
+    {"ten_truong", "string", true, false, "Tên trường", NULL, NO_VALUES},
+};
+
+static const struct service_attribute attp_attrs[] = {
+    {"co_so", "string", true, false, "Tên cơ sở kinh doanh thực phẩm", NULL, NO_VALUES},
+    {"so_nguoi", "number", true, false, "Số người có biểu hiện ngộ độc",
+     "Số nguyên, 0 nếu không có", NO_VALUES},
+};
+
+static const struct service_value pctt_levels[] = {
+    {"tinh_mang", "Nguy hiểm đến tính mạng"},
+    {"tai_san", "Thiệt hại tài sản"},
+    {"giao_thong", "Cản trở giao thông"},
+};
+static const struct service_attribute pctt_attrs[] = {
+    {"khan_cap", "string", false, false,
+     "Trường hợp khẩn cấp, gọi 112 (tìm kiếm cứu nạn) hoặc 114 (cứu nạn, cứu hộ).", NULL,
+     NO_VALUES},
+    {"muc_do", "singlevaluelist", true, true, "Mức độ ảnh hưởng", NULL, VALUES(pctt_levels)},
+    {"mo_ta_hien_truong", "text", true, false, "Mô tả hiện trường", NULL, NO_VALUES},
+};
+
 /* Shares follow domain-vn §2.4 (TP.HCM 10/2025 mix): administrative 40%, infrastructure 17%,
  * order and noise 9%, transport 7%, environment and the rest 27%. Urgent about 6%, complex
  * about 12% overall. */
@@ -216,43 +348,43 @@ static const struct service catalogue[] = {
      "Thủ tục hành chính, dịch vụ công: chậm giải quyết hồ sơ, hướng dẫn không rõ, thái độ "
      "phục vụ",
      "hồ sơ,thủ tục,dịch vụ công,một cửa", "Hành chính", 0.40, RHYTHM_OFFICE, 0.45, 0.02, 0.12,
-     PHRASES(hcc_issues), PHRASES(hcc_done), PHRASES(hcc_details)},
+     PHRASES(hcc_issues), PHRASES(hcc_done), PHRASES(hcc_details), PHRASES(hcc_attrs)},
     {"HTDT", "Hạ tầng đô thị",
      "Điện chiếu sáng, cấp thoát nước, ngập úng, nắp hố ga, vỉa hè hư hỏng",
      "chiếu sáng,cấp nước,thoát nước,ngập úng,hố ga", "Hạ tầng - Đô thị", 0.17, RHYTHM_DAY, 1.0,
-     0.10, 0.15, PHRASES(htdt_issues), PHRASES(htdt_done), GENERIC_DETAILS},
+     0.10, 0.15, PHRASES(htdt_issues), PHRASES(htdt_done), GENERIC_DETAILS, PHRASES(htdt_attrs)},
     {"GT", "Giao thông", "Ùn tắc, đỗ xe trái phép, mặt đường hư hỏng, biển báo, đèn tín hiệu",
      "ổ gà,ùn tắc,đỗ xe,biển báo,đèn tín hiệu", "Giao thông", 0.07, RHYTHM_DAY, 0.9, 0.12, 0.10,
-     PHRASES(gt_issues), PHRASES(gt_done), GENERIC_DETAILS},
+     PHRASES(gt_issues), PHRASES(gt_done), GENERIC_DETAILS, PHRASES(gt_attrs)},
     {"TTDT", "Trật tự đô thị",
      "Lấn chiếm vỉa hè, lòng đường; xây dựng trái phép; quảng cáo sai quy định",
      "lấn chiếm,vỉa hè,xây dựng trái phép,quảng cáo", "Trật tự - An ninh", 0.05, RHYTHM_DAY, 1.0,
-     0.02, 0.18, PHRASES(ttdt_issues), PHRASES(ttdt_done), GENERIC_DETAILS},
+     0.02, 0.18, PHRASES(ttdt_issues), PHRASES(ttdt_done), GENERIC_DETAILS, PHRASES(ttdt_attrs)},
     {"TON", "Tiếng ồn", "Karaoke, loa kẹo kéo, thi công ngoài giờ gây ồn",
      "karaoke,loa kẹo kéo,tiếng ồn", "Trật tự - An ninh", 0.04, RHYTHM_NOISE, 1.4, 0.03, 0.05,
-     PHRASES(ton_issues), PHRASES(ton_done), GENERIC_DETAILS},
+     PHRASES(ton_issues), PHRASES(ton_done), GENERIC_DETAILS, PHRASES(ton_attrs)},
     {"MT", "Vệ sinh môi trường", "Rác thải, xả thải, ô nhiễm không khí và nguồn nước",
      "rác thải,xả thải,ô nhiễm,mùi hôi", "Môi trường", 0.10, RHYTHM_DAY, 1.1, 0.06, 0.12,
-     PHRASES(mt_issues), PHRASES(mt_done), GENERIC_DETAILS},
+     PHRASES(mt_issues), PHRASES(mt_done), GENERIC_DETAILS, PHRASES(mt_attrs)},
     {"CX", "Cây xanh", "Cây gãy đổ, nguy cơ ngã đổ, cắt tỉa, chặt hạ cây xanh",
      "cây xanh,cây đổ,cắt tỉa", "Môi trường", 0.04, RHYTHM_DAY, 1.0, 0.15, 0.05, PHRASES(cx_issues),
-     PHRASES(cx_done), GENERIC_DETAILS},
+     PHRASES(cx_done), GENERIC_DETAILS, PHRASES(cx_attrs)},
     {"ANTT", "An ninh trật tự", "Tụ tập gây rối, trộm cắp, đua xe, tệ nạn xã hội",
      "gây rối,trộm cắp,đua xe,cờ bạc", "Trật tự - An ninh", 0.04, RHYTHM_EVENING, 1.2, 0.15, 0.10,
-     PHRASES(antt_issues), PHRASES(antt_done), GENERIC_DETAILS},
+     PHRASES(antt_issues), PHRASES(antt_done), GENERIC_DETAILS, PHRASES(antt_attrs)},
     {"YT", "Y tế", "Cơ sở khám chữa bệnh, trạm y tế, phòng chống dịch bệnh",
      "y tế,trạm y tế,dịch bệnh,sốt xuất huyết", "Xã hội", 0.03, RHYTHM_DAY, 0.8, 0.06, 0.12,
-     PHRASES(yt_issues), PHRASES(yt_done), GENERIC_DETAILS},
+     PHRASES(yt_issues), PHRASES(yt_done), GENERIC_DETAILS, PHRASES(yt_attrs)},
     {"GD", "Giáo dục", "Trường lớp, các khoản thu, dạy thêm, an toàn trường học",
      "trường học,khoản thu,dạy thêm", "Xã hội", 0.03, RHYTHM_OFFICE, 0.5, 0.02, 0.12,
-     PHRASES(gd_issues), PHRASES(gd_done), GENERIC_DETAILS},
+     PHRASES(gd_issues), PHRASES(gd_done), GENERIC_DETAILS, PHRASES(gd_attrs)},
     {"ATTP", "An toàn thực phẩm",
      "Cơ sở kinh doanh thực phẩm không bảo đảm vệ sinh, ngộ độc thực phẩm",
      "thực phẩm,ngộ độc,giết mổ", "Xã hội", 0.02, RHYTHM_DAY, 1.1, 0.10, 0.10, PHRASES(attp_issues),
-     PHRASES(attp_done), GENERIC_DETAILS},
+     PHRASES(attp_done), GENERIC_DETAILS, PHRASES(attp_attrs)},
     {"PCTT", "Thiên tai", "Sạt lở, ngập lụt, cây đổ do mưa bão, công trình phòng chống thiên tai",
      "sạt lở,ngập lụt,mưa bão", "Môi trường", 0.01, RHYTHM_FLAT, 1.0, 0.50, 0.15,
-     PHRASES(pctt_issues), PHRASES(pctt_done), GENERIC_DETAILS},
+     PHRASES(pctt_issues), PHRASES(pctt_done), GENERIC_DETAILS, PHRASES(pctt_attrs)},
 };
 
 _Static_assert(ARRAY_LEN(catalogue) <= SERVICES_MAX, "raise SERVICES_MAX");
@@ -265,6 +397,12 @@ size_t services_count(void)
 const struct service *services_at(size_t i)
 {
     return i < ARRAY_LEN(catalogue) ? &catalogue[i] : NULL;
+}
+
+const struct service_attribute *services_common_attributes(size_t *n)
+{
+    *n = ARRAY_LEN(common_attrs);
+    return common_attrs;
 }
 
 int services_find(const char *code)

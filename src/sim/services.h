@@ -3,6 +3,7 @@
 #ifndef CITYDECK_SIM_SERVICES_H
 #define CITYDECK_SIM_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Who may handle a complaint, besides the commune's People's Committee. */
@@ -30,6 +31,24 @@ struct phrase {
 
 enum rhythm { RHYTHM_DAY, RHYTHM_OFFICE, RHYTHM_NOISE, RHYTHM_EVENING, RHYTHM_FLAT };
 
+/* One choice of a list attribute: Open311 values[]{key, name}. */
+struct service_value {
+    const char *key, *name;
+};
+
+/* A field of a service's form, as Open311's service definition (services/{code}.json)
+ * describes it. */
+struct service_attribute {
+    const char *code;
+    const char *datatype; /* string, number, datetime, text, singlevaluelist, multivaluelist */
+    bool variable;        /* false: a notice to show, nothing to fill in */
+    bool required;
+    const char *description;
+    const char *datatype_description; /* NULL = none */
+    const struct service_value *values;
+    size_t nvalues;
+};
+
 struct service {
     const char *code; /* stable Open311 service_code */
     const char *name;
@@ -46,6 +65,8 @@ struct service {
     size_t nresolutions;
     const char *const *details; /* second sentences; NULL = the generic field ones */
     size_t ndetails;
+    const struct service_attribute *attributes; /* after the common ones */
+    size_t nattributes;
 };
 
 /* Upper bound on services_count(), for per-service flag arrays. */
@@ -55,6 +76,8 @@ size_t services_count(void);
 const struct service *services_at(size_t i);
 /* Index of the service with this code, or -1. */
 int services_find(const char *code);
+/* The attributes every service's form starts with. */
+const struct service_attribute *services_common_attributes(size_t *n);
 /* Rate multiplier for a local hour (0-23) and day of week (0 = Sunday); averages 1 over a
  * week, so share * multiplier * base rate keeps the monthly volume. */
 double services_rate_factor(const struct service *s, int hour, int weekday);

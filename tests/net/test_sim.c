@@ -22,7 +22,8 @@
 #define START "2026-03-02T08:00:00+07:00"
 #define START_HTTP_DATE "Mon, 02 Mar 2026 01:00:00 GMT"
 #define V2 "/open311/v2"
-#define MAX_SIMS 4
+#define MAX_SIMS 8
+#define MAX_ARGS 24
 
 /* The children this test process started; Criterion runs each test in its own process. */
 static struct {
@@ -57,8 +58,9 @@ static int read_line(int fd, char *buf, size_t n, int timeout_ms)
     return 0;
 }
 
-/* Starts citydeck-sim with a seed, frozen at START; returns the slot. */
-static int sim_start(const char *seed)
+/* Starts citydeck-sim with a seed, frozen at START, plus extra arguments (NULL-terminated
+ * list); returns the slot. */
+static int sim_start_args(const char *seed, const char *const *extra)
 {
     cr_assert_lt(nsims, MAX_SIMS);
     int fds[2];
@@ -71,8 +73,13 @@ static int sim_start(const char *seed)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execl(sim_path(), sim_path(), "--port", "0", "--seed", seed, "--start", START, "--speed",
-              "0", (char *)NULL);
+        const char *argv[MAX_ARGS] = {sim_path(), "--port", "0",       "--seed", seed,
+                                      "--start",  START,    "--speed", "0"};
+        int argc = 9;
+        for (int i = 0; extra && extra[i] && argc + 1 < MAX_ARGS; i++)
+            argv[argc++] = extra[i];
+        argv[argc] = NULL;
+        execv(sim_path(), (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
         _exit(127);
     }
@@ -87,6 +94,11 @@ static int sim_start(const char *seed)
                  "unexpected first line: %s", line);
     cr_assert_gt(sims[slot].port, 0);
     return slot;
+}
+
+static int sim_start(const char *seed)
+{
+    return sim_start_args(seed, NULL);
 }
 
 /* SIGTERM, then wait up to 5 s; returns the wait status (or -1). */
@@ -130,7 +142,15 @@ struct resp {
     long status;
     char *body;
     size_t len;
-    char etag[80], date[80], ctype[80], cache[80];
+    char etag[80], date[80], ctype[80], cache[80], vary[80], cenc[80];
+};
+
+/* How to ask: all zero = a plain GET. */
+struct req {
+    const char *if_none_match;
+    const char *accept_encoding; /* sent verbatim; NULL = no header */
+    bool decode;                 /* let libcurl undo Content-Encoding */
+    bool head;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -166,10 +186,12 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     header_value(p, len, "Date", r->date, sizeof r->date);
     header_value(p, len, "Content-Type", r->ctype, sizeof r->ctype);
     header_value(p, len, "Cache-Control", r->cache, sizeof r->cache);
+    header_value(p, len, "Vary", r->vary, sizeof r->vary);
+    header_value(p, len, "Content-Encoding", r->cenc, sizeof r->cenc);
     return len;
 }
 
-static struct resp http_get(int slot, const char *path, const char *if_none_match)
+static struct resp http_req(int slot, const char *path, const struct req *q)
 {
     struct resp r = {0};
     char url[512];
@@ -177,11 +199,19 @@ static struct resp http_get(int slot, const char *path, const char *if_none_matc
     CURL *c = curl_easy_init();
     cr_assert_not_null(c);
     struct curl_slist *hdrs = NULL;
-    char inm[128];
-    if (if_none_match) {
-        snprintf(inm, sizeof inm, "If-None-Match: %s", if_none_match);
+    char inm[128], ae[128];
+    if (q->if_none_match) {
+        snprintf(inm, sizeof inm, "If-None-Match: %s", q->if_none_match);
         hdrs = curl_slist_append(hdrs, inm);
     }
+    if (q->accept_encoding && !q->decode) {
+        snprintf(ae, sizeof ae, "Accept-Encoding: %s", q->accept_encoding);
+        hdrs = curl_slist_append(hdrs, ae);
+    }
+    if (q->decode)
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, q->accept_encoding);
+    if (q->head)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -198,6 +228,12 @@ static struct resp http_get(int slot, const char *path, const char *if_none_matc
     if (!r.body)
         r.body = calloc(1, 1);
     return r;
+}
+
+static struct resp http_get(int slot, const char *path, const char *if_none_match)
+{
+    struct req q = {.if_none_match = if_none_match};
+    return http_req(slot, path, &q);
 }
 
 static void resp_free(struct resp *r)
@@ -276,7 +312,22 @@ Test(sim, services_are_objects_with_string_codes)
     cJSON_Delete(arr);
 }
 
-static void check_request(const cJSON *it, bool extensions)
+/* A W3C date-time with its offset, as the spec requires: 2026-03-02T08:00:00+07:00. */
+static bool is_w3c_datetime(const char *s)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    size_t n = strlen(shape);
+    if (!s || strlen(s) < n + 1)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+            return false;
+    const char *z = s + n;
+    return !strcmp(z, "Z") || ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && z[3] == ':');
+}
+
+/* One service request as GeoReport v2 has it, from the given province. */
+static void check_request_in(const cJSON *it, bool extensions, const char *province)
 {
     static const char *const strings[] = {
         "service_request_id", "status",      "status_notes",       "service_name",
@@ -287,17 +338,29 @@ static void check_request(const cJSON *it, bool extensions)
         cr_assert(is_string(it, strings[i]), "%s is not a string", strings[i]);
     const char *status = str_of(it, "status");
     cr_assert(!strcmp(status, "open") || !strcmp(status, "closed"), "status %s", status);
-    cr_assert(!strncmp(str_of(it, "service_request_id"), "PA-51-", 6));
+    char prefix[16];
+    snprintf(prefix, sizeof prefix, "PA-%s-", province);
+    cr_assert(!strncmp(str_of(it, "service_request_id"), prefix, strlen(prefix)), "%s",
+              str_of(it, "service_request_id"));
     const cJSON *lat = cJSON_GetObjectItemCaseSensitive(it, "lat");
     const cJSON *lon = cJSON_GetObjectItemCaseSensitive(it, "long");
     cr_assert_eq(lat == NULL, lon == NULL, "lat and long come together");
     if (lat) {
         cr_assert(cJSON_IsNumber(lat) && cJSON_IsNumber(lon));
-        cr_assert(lat->valuedouble > 14.4 && lat->valuedouble < 15.5);
-        cr_assert(lon->valuedouble > 107.5 && lon->valuedouble < 109.2);
+        if (!strcmp(province, "51")) {
+            cr_assert(lat->valuedouble > 14.4 && lat->valuedouble < 15.5);
+            cr_assert(lon->valuedouble > 107.5 && lon->valuedouble < 109.2);
+        } else { /* somewhere in Viet Nam (WGS84) */
+            cr_assert(lat->valuedouble > 8.0 && lat->valuedouble < 23.5);
+            cr_assert(lon->valuedouble > 102.0 && lon->valuedouble < 110.0);
+        }
     }
+    cr_assert(is_w3c_datetime(str_of(it, "requested_datetime")));
+    cr_assert(is_w3c_datetime(str_of(it, "updated_datetime")));
+    cr_assert(strcmp(str_of(it, "updated_datetime"), str_of(it, "requested_datetime")) >= 0,
+              "updated before requested");
     const cJSON *due = cJSON_GetObjectItemCaseSensitive(it, "expected_datetime");
-    cr_assert(!due || cJSON_IsString(due));
+    cr_assert(!due || (cJSON_IsString(due) && is_w3c_datetime(due->valuestring)));
     const cJSON *ext = cJSON_GetObjectItemCaseSensitive(it, "extended_attributes");
     const cJSON *notes = cJSON_GetObjectItemCaseSensitive(it, "notes");
     if (!extensions) {
@@ -322,10 +385,21 @@ static void check_request(const cJSON *it, bool extensions)
     {
         cr_assert(is_string(n, "datetime") && is_string(n, "summary") &&
                   is_string(n, "description"));
+        cr_assert(is_w3c_datetime(str_of(n, "datetime")));
         cr_assert_str_eq(str_of(n, "type"), "status_change");
     }
     const cJSON *last = cJSON_GetArrayItem(notes, cJSON_GetArraySize(notes) - 1);
     cr_assert_str_eq(str_of(last, "datetime"), str_of(it, "updated_datetime"));
+    static const char *const channels[] = {"1022", "app", "zalo", "web"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
+        known |= !strcmp(str_of(ext, "channel"), channels[i]);
+    cr_assert(known, "channel %s", str_of(ext, "channel"));
+}
+
+static void check_request(const cJSON *it, bool extensions)
+{
+    check_request_in(it, extensions, "51");
 }
 
 Test(sim, requests_have_open311_fields)
@@ -543,6 +617,336 @@ Test(sim, units_json)
     }
     cJSON_Delete(j);
     resp_free(&r);
+}
+
+Test(sim, discovery_json)
+{
+    struct resp r = http_get(0, V2 "/discovery.json", NULL);
+    cr_assert_eq(r.status, 200);
+    cJSON *j = cJSON_ParseWithLength(r.body, r.len);
+    cr_assert(cJSON_IsObject(j));
+    cr_assert(is_string(j, "changeset") && is_string(j, "contact") && is_string(j, "key_service"));
+    const cJSON *eps = cJSON_GetObjectItemCaseSensitive(j, "endpoints");
+    cr_assert(cJSON_IsArray(eps) && cJSON_GetArraySize(eps) >= 1);
+    const cJSON *ep = cJSON_GetArrayItem(eps, 0);
+    cr_assert(is_string(ep, "specification") && is_string(ep, "changeset"));
+    const char *type = str_of(ep, "type");
+    cr_assert(type && (!strcmp(type, "production") || !strcmp(type, "test")));
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" V2, sims[0].port);
+    cr_assert_str_eq(str_of(ep, "url"), url);
+    const cJSON *formats = cJSON_GetObjectItemCaseSensitive(ep, "formats");
+    cr_assert(cJSON_IsArray(formats));
+    cr_assert_str_eq(cJSON_GetArrayItem(formats, 0)->valuestring, "application/json");
+    cJSON_Delete(j);
+    resp_free(&r);
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(s, list[i]))
+            return true;
+    return false;
+}
+
+/* services/{code}.json for every listed service, checked against the spec's definition. */
+Test(sim, service_definitions)
+{
+    static const char *const datatypes[] = {"string", "number",          "datetime",
+                                            "text",   "singlevaluelist", "multivaluelist"};
+    cJSON *list = get_array(0, V2 "/services.json");
+    int total_required = 0;
+    const cJSON *svc;
+    cJSON_ArrayForEach(svc, list)
+    {
+        cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(svc, "metadata")),
+                  "metadata true: every service has a definition");
+        cr_assert(is_string(svc, "type") && is_string(svc, "keywords") && is_string(svc, "group"));
+        char path[128];
+        snprintf(path, sizeof path, V2 "/services/%s.json", str_of(svc, "service_code"));
+        struct resp r = http_get(0, path, NULL);
+        cr_assert_eq(r.status, 200, "%s -> %ld", path, r.status);
+        cJSON *def = cJSON_ParseWithLength(r.body, r.len);
+        cr_assert(cJSON_IsObject(def), "%s: an object", path);
+        cr_assert_str_eq(str_of(def, "service_code"), str_of(svc, "service_code"));
+        const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(def, "attributes");
+        cr_assert(cJSON_IsArray(attrs) && cJSON_GetArraySize(attrs) >= 1);
+        int last_order = 0, required = 0;
+        const cJSON *a;
+        cJSON_ArrayForEach(a, attrs)
+        {
+            cr_assert(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(a, "variable")));
+            cr_assert(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(a, "required")));
+            cr_assert(is_string(a, "code") && is_string(a, "description"));
+            const char *dt = str_of(a, "datatype");
+            cr_assert(dt && in_list(dt, datatypes, 6), "datatype %s", dt);
+            const cJSON *dd = cJSON_GetObjectItemCaseSensitive(a, "datatype_description");
+            cr_assert(cJSON_IsNull(dd) || cJSON_IsString(dd));
+            const cJSON *order = cJSON_GetObjectItemCaseSensitive(a, "order");
+            cr_assert(cJSON_IsNumber(order) && order->valueint > last_order);
+            last_order = order->valueint;
+            required += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "required"));
+            const cJSON *values = cJSON_GetObjectItemCaseSensitive(a, "values");
+            if (strstr(dt, "valuelist")) {
+                cr_assert(cJSON_IsArray(values) && cJSON_GetArraySize(values) >= 2);
+                const cJSON *v;
+                cJSON_ArrayForEach(v, values)
+                    cr_assert(is_string(v, "key") && is_string(v, "name"));
+            } else {
+                cr_assert_null(values, "values only for list datatypes");
+            }
+        }
+        total_required += required;
+        cJSON_Delete(def);
+        resp_free(&r);
+    }
+    cJSON_Delete(list);
+    cr_assert_geq(total_required, 10, "most forms have a required field");
+    assert_error(0, V2 "/services/NOPE.json", 404);
+}
+
+/* Every item of path passes pred. */
+static int check_all(const char *path, bool (*pred)(const cJSON *, const void *), const void *arg)
+{
+    cJSON *arr = get_array(0, path);
+    int n = cJSON_GetArraySize(arr);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+        cr_assert(pred(it, arg), "%s: %s fails", path, str_of(it, "service_request_id"));
+    cJSON_Delete(arr);
+    return n;
+}
+
+static bool code_in(const cJSON *it, const void *arg)
+{
+    const char *c = str_of(it, "service_code");
+    return !strcmp(c, "GT") || !strcmp(c, arg);
+}
+
+static bool requested_between(const cJSON *it, const void *arg)
+{
+    const char *const *b = arg;
+    const char *t = str_of(it, "requested_datetime");
+    return strcmp(t, b[0]) >= 0 && strcmp(t, b[1]) <= 0;
+}
+
+static bool updated_after(const cJSON *it, const void *arg)
+{
+    return strcmp(str_of(it, "updated_datetime"), arg) > 0;
+}
+
+Test(sim, query_filters)
+{
+    cr_assert_gt(check_all(V2 "/requests.json?service_code=GT,MT", code_in, "MT"), 0);
+    /* All times are printed at +07:00, so strings compare as instants. */
+    static const char *const week[] = {"2026-02-20T00:00:00+07:00", "2026-02-27T00:00:00+07:00"};
+    int n = check_all(V2 "/requests.json?start_date=2026-02-20T00:00:00%2B07:00"
+                         "&end_date=2026-02-27T00:00:00%2B07:00",
+                      requested_between, week);
+    cr_assert_gt(n, 50);
+    /* The same instant in UTC selects the same requests. */
+    int m = check_all(V2 "/requests.json?start_date=2026-02-19T17:00:00Z"
+                         "&end_date=2026-02-26T17:00:00Z",
+                      requested_between, week);
+    cr_assert_eq(n, m);
+    int changed = check_all(V2 "/requests.json?updated_after=2026-03-01T08:00:00%2B07:00",
+                            updated_after, "2026-03-01T08:00:00+07:00");
+    cr_assert_gt(changed, 0);
+
+    cJSON *two = get_array(0, V2 "/requests.json?service_request_id=PA-51-000010,PA-51-000020"
+                                 "&status=closed&service_code=NOPE");
+    cr_assert_eq(cJSON_GetArraySize(two), 2, "service_request_id overrides the other filters");
+    cr_assert_str_eq(str_of(cJSON_GetArrayItem(two, 0), "service_request_id"), "PA-51-000010");
+    cJSON_Delete(two);
+
+    cJSON *same = get_array(0, V2 "/requests.json?page_size=3&jurisdiction_id=51");
+    cr_assert_eq(cJSON_GetArraySize(same), 3);
+    cJSON_Delete(same);
+    assert_error(0, V2 "/requests.json?jurisdiction_id=79", 404);
+    assert_error(0, V2 "/requests.json?end_date=2026-01-01&start_date=2026-02-01", 400);
+    assert_error(0, V2 "/requests.json?extensions=maybe", 400);
+}
+
+static bool is_gzip(const struct resp *r)
+{
+    return r->len >= 10 && (unsigned char)r->body[0] == 0x1f && (unsigned char)r->body[1] == 0x8b;
+}
+
+Test(sim, gzip_when_asked_and_only_then)
+{
+    const char *path = V2 "/requests.json?extensions=true&page_size=200";
+    struct resp plain = http_get(0, path, NULL);
+    cr_assert_eq(plain.status, 200);
+    cr_assert_str_eq(plain.cenc, "", "no gzip unless asked");
+    cr_assert_str_eq(plain.vary, "Accept-Encoding");
+
+    struct req raw = {.accept_encoding = "gzip, deflate, br"};
+    struct resp z = http_req(0, path, &raw);
+    cr_assert_eq(z.status, 200);
+    cr_assert_str_eq(z.cenc, "gzip");
+    cr_assert_str_eq(z.vary, "Accept-Encoding");
+    cr_assert(is_gzip(&z), "gzip magic on the wire");
+    cr_assert_lt(z.len * 4, plain.len, "JSON compresses at least fourfold");
+    cr_assert_str_eq(z.etag, plain.etag, "the ETag is of the uncompressed body");
+
+    struct req dec = {.accept_encoding = "gzip", .decode = true};
+    struct resp d = http_req(0, path, &dec);
+    cr_assert_str_eq(d.cenc, "gzip");
+    cr_assert_eq(d.len, plain.len);
+    cr_assert_eq(memcmp(d.body, plain.body, plain.len), 0, "decoded gzip = identity body");
+
+    struct req refused = {.accept_encoding = "gzip;q=0, identity"};
+    struct resp id = http_req(0, path, &refused);
+    cr_assert_str_eq(id.cenc, "");
+    cr_assert_eq(id.len, plain.len);
+    struct req star = {.accept_encoding = "*"};
+    struct resp st = http_req(0, path, &star);
+    cr_assert_str_eq(st.cenc, "gzip");
+
+    struct req cond = {.accept_encoding = "gzip", .if_none_match = plain.etag};
+    struct resp nm = http_req(0, path, &cond);
+    cr_assert_eq(nm.status, 304, "If-None-Match matches whatever the encoding");
+    cr_assert_eq(nm.len, 0);
+
+    /* Tiny bodies are not worth the framing. */
+    struct resp small = http_req(0, V2 "/requests.json?service_request_id=NONE", &raw);
+    cr_assert_str_eq(small.body, "[]");
+    cr_assert_str_eq(small.cenc, "");
+    resp_free(&plain);
+    resp_free(&z);
+    resp_free(&d);
+    resp_free(&id);
+    resp_free(&st);
+    resp_free(&nm);
+    resp_free(&small);
+}
+
+Test(sim, head_has_headers_and_no_body)
+{
+    struct req q = {.head = true};
+    struct resp h = http_req(0, V2 "/services.json", &q);
+    struct resp g = http_get(0, V2 "/services.json", NULL);
+    cr_assert_eq(h.status, 200);
+    cr_assert_eq(h.len, 0);
+    cr_assert_str_eq(h.etag, g.etag);
+    cr_assert_str_eq(h.ctype, g.ctype);
+    resp_free(&h);
+    resp_free(&g);
+}
+
+/* Other provinces: ids, geography and wording follow the --province. */
+Test(sim, other_provinces)
+{
+    static const struct {
+        const char *code, *name;
+    } provinces[] = {
+        {"01", "Thành phố Hà Nội"}, {"48", "Thành phố Đà Nẵng"}, {"79", "Thành phố Hồ Chí Minh"}};
+    for (size_t k = 0; k < sizeof provinces / sizeof provinces[0]; k++) {
+        const char *args[] = {"--province", provinces[k].code, NULL};
+        int slot = sim_start_args("7", args);
+        struct resp u = http_get(slot, "/units.json", NULL);
+        cr_assert_eq(u.status, 200);
+        cJSON *j = cJSON_ParseWithLength(u.body, u.len);
+        const cJSON *prov = cJSON_GetObjectItemCaseSensitive(j, "province");
+        cr_assert_str_eq(str_of(prov, "code"), provinces[k].code);
+        cr_assert_str_eq(str_of(prov, "name"), provinces[k].name);
+        cr_assert_gt(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "units")), 20);
+        cJSON_Delete(j);
+        resp_free(&u);
+
+        cJSON *arr = get_array(slot, V2 "/requests.json?extensions=true&page_size=300");
+        cr_assert_eq(cJSON_GetArraySize(arr), 300, "province %s has a backlog", provinces[k].code);
+        const cJSON *it;
+        cJSON_ArrayForEach(it, arr)
+        {
+            check_request_in(it, true, provinces[k].code);
+            cr_assert(strstr(str_of(it, "address"), provinces[k].name), "%s",
+                      str_of(it, "address"));
+        }
+        const char *id = str_of(cJSON_GetArrayItem(arr, 0), "service_request_id");
+        char path[96];
+        snprintf(path, sizeof path, V2 "/requests/%s.json", id);
+        cJSON *one = get_array(slot, path);
+        cr_assert_eq(cJSON_GetArraySize(one), 1);
+        cJSON_Delete(one);
+        cJSON_Delete(arr);
+        sim_stop(slot);
+    }
+}
+
+/* --scale multiplies the complaint volume; --scale 1 is the default, byte for byte. */
+Test(sim, scale_multiplies_volume, .timeout = 120)
+{
+    const char *one[] = {"--scale", "1", NULL};
+    int unit = sim_start_args("7", one);
+    struct resp a = http_get(0, V2 "/requests.json?extensions=true", NULL);
+    struct resp b = http_get(unit, V2 "/requests.json?extensions=true", NULL);
+    cr_assert_eq(a.len, b.len);
+    cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "--scale 1 changes nothing");
+    resp_free(&a);
+    resp_free(&b);
+    sim_stop(unit);
+
+    const char *ten[] = {"--scale", "10", NULL};
+    int big = sim_start_args("7", ten);
+    int base_open = count_all(0, "&status=open"), big_open = count_all(big, "&status=open");
+    double ratio = (double)big_open / base_open;
+    cr_assert(ratio > 7 && ratio < 13, "open %d vs %d at scale 10", big_open, base_open);
+    cJSON *arr = get_array(big, V2 "/requests.json?extensions=true&page_size=500");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr) check_request(it, true);
+    cJSON_Delete(arr);
+    int twin = sim_start_args("7", ten);
+    struct resp c = http_get(big, V2 "/requests.json?status=open&page=3", NULL);
+    struct resp d = http_get(twin, V2 "/requests.json?status=open&page=3", NULL);
+    cr_assert_eq(c.len, d.len);
+    cr_assert_eq(memcmp(c.body, d.body, c.len), 0, "deterministic at scale 10 too");
+    resp_free(&c);
+    resp_free(&d);
+}
+
+Test(sim, bad_flags_exit_2)
+{
+    static const char *const bad[][4] = {
+        {"--scale", "0", NULL},
+        {"--scale", "abc", NULL},
+        {"--fault", "nonsense", NULL},
+        {"--fault", "status:200", NULL},
+        {"--fault", "latency", NULL},
+        {"--fault", "truncate%2", NULL},
+        {"--fault", "reset@nopath", NULL},
+        {"--fault", "oversize:2G", NULL},
+        {"--province", "99", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, STDOUT_FILENO);
+            dup2(devnull, STDERR_FILENO);
+            execl(sim_path(), sim_path(), "--port", "0", bad[i][0], bad[i][1], (char *)NULL);
+            _exit(127);
+        }
+        int status;
+        waitpid(pid, &status, 0);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "%s %s: status %d", bad[i][0],
+                  bad[i][1], status);
+    }
+}
+
+Test(sim, gzip_bytes_are_deterministic)
+{
+    int twin = sim_start("7");
+    struct req raw = {.accept_encoding = "gzip"};
+    struct resp a = http_req(0, V2 "/requests.json?extensions=true", &raw);
+    struct resp b = http_req(twin, V2 "/requests.json?extensions=true", &raw);
+    cr_assert_str_eq(a.cenc, "gzip");
+    cr_assert_eq(a.len, b.len);
+    cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "same seed, same gzip bytes");
+    resp_free(&a);
+    resp_free(&b);
 }
 
 Test(sim, sigterm_exits_zero)
