@@ -20,6 +20,7 @@ struct feed_config {
     char *token_file;           /* ... or from this file (must be mode 0600) */
     char *unit_attribute;       /* attribute, property or label naming the commune/ward code */
     char *query;                /* prometheus: the PromQL instant query */
+    char *tenant;               /* sent as X-Scope-OrgID (Mimir, Cortex, Thanos gateways) */
     bool enabled;
 };
 

@@ -53,6 +53,7 @@ struct feed_spec {
     int stale_after_ms;       /* 0 = 3 × interval */
     int max_backoff_ms;       /* 0 = 10 minutes */
     const char *bearer_token; /* copied; never logged */
+    const char *header;       /* one extra "Name: value" line (a tenant id), copied; or NULL */
     bool allow_http;
     feed_parse_fn parse;
     feed_merge_fn merge;

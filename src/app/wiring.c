@@ -26,8 +26,9 @@ struct wired_feed {
     struct prometheus_options prom;
     struct jsonstat_options jsonstat;
     struct cases_options cases;
-    struct feed *feed;  /* in the poller, for URL changes */
-    char *list_url;     /* cases: the configured listing, the base of incremental polls */
+    struct feed *feed; /* in the poller, for URL changes */
+    char *list_url;    /* cases: the configured listing, the base of incremental polls */
+    char *header;      /* "X-Scope-OrgID: tenant" */
 };
 
 /* A page of the cases hub: the dossiers and where the listing goes on. */
@@ -255,6 +256,8 @@ struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_
         f->sta.default_offset_s = CLOCK_VN_OFFSET;
         f->prom.unit_label = fc->unit_attribute;
         f->cases.default_offset_s = CLOCK_VN_OFFSET;
+        if (fc->tenant)
+            f->header = xasprintf("X-Scope-OrgID: %s", fc->tenant);
         /* A query for every open request lets the store close those that disappear. */
         const char *where = fc->url ? fc->url : fc->path ? fc->path : "";
         f->open311.full_listing = strstr(where, "status=open") != NULL;
@@ -300,6 +303,7 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
             .timeout_ms = f->cfg->timeout_ms,
             .max_bytes = f->cfg->max_bytes,
             .bearer_token = f->token,
+            .header = f->header,
             .allow_http = is_loopback_url(url),
             .parse = f->adapter->parse,
             .merge = f->adapter->merge,
@@ -321,6 +325,7 @@ void wiring_free(struct wiring *w)
     for (int i = 0; i < w->nfeeds; i++) {
         free(w->feeds[i].token);
         free(w->feeds[i].list_url);
+        free(w->feeds[i].header);
     }
     free(w);
 }

@@ -62,6 +62,7 @@ static void feed_free(struct feed_config *f)
     free(f->token_file);
     free(f->unit_attribute);
     free(f->query);
+    free(f->tenant);
 }
 
 void config_init(struct config *c)
@@ -680,6 +681,14 @@ static int handle_feed(struct load_ctx *x, struct feed_config *f, const char *pr
     }
     if (strcmp(key, "enabled") == 0)
         return set_bool(x, pre, v, &f->enabled);
+    if (strcmp(key, "tenant") == 0) {
+        if (has_space_or_control(v)) {
+            fail(x, "%s'%s' is not a tenant id (no spaces)", pre, shown(v, t, sizeof t));
+            return 0;
+        }
+        set_str(&f->tenant, v);
+        return 1;
+    }
     if (strcmp(key, "query") == 0) {
         if (!*v) {
             fail(x, "%sthe query is empty", pre);

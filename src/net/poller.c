@@ -128,6 +128,7 @@ static void feed_maybe_free(struct feed *f)
     }
     free(f->etag);
     free(f->page_url);
+    free((char *)f->spec.header);
     free(f);
     if (--p->live == 0 && p->closing)
         poller_destroy(p);
@@ -331,10 +332,12 @@ static void feed_on_http_done(struct http_response *resp, void *arg)
  * an unchanged first page means the hub's listing is unchanged. */
 static void feed_request(struct feed *f)
 {
+    const char *headers[] = {f->spec.header, NULL};
     struct http_request req = {
         .url = f->page_url ? f->page_url : f->spec.url,
         .etag = f->page_url ? NULL : f->etag,
         .bearer_token = f->spec.bearer_token,
+        .headers = f->spec.header ? headers : NULL,
         .timeout_ms = f->spec.timeout_ms,
         .max_bytes = f->spec.max_bytes,
         .allow_http = f->spec.allow_http,
@@ -391,6 +394,7 @@ struct feed *poller_add(struct poller *p, const struct feed_spec *spec)
     f->spec.name = xstrdup(spec->name ? spec->name : spec->url);
     f->spec.url = xstrdup(spec->url);
     f->spec.bearer_token = spec->bearer_token ? xstrdup(spec->bearer_token) : NULL;
+    f->spec.header = spec->header ? xstrdup(spec->header) : NULL;
     if (f->spec.interval_ms <= 0)
         f->spec.interval_ms = POLLER_DEFAULT_INTERVAL_MS;
     if (f->spec.timeout_ms <= 0)

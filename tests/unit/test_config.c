@@ -339,8 +339,9 @@ Test(config, bad_size)
 
 Test(config, bad_kind)
 {
-    expect_bad("[feed.sensors]\nkind = mqtt\n", 2,
-               "[feed.sensors] kind: ", "unknown kind 'mqtt' (known: open311, sensorthings, prometheus, jsonstat, cases, units)");
+    expect_bad(
+        "[feed.sensors]\nkind = mqtt\n", 2, "[feed.sensors] kind: ",
+        "unknown kind 'mqtt' (known: open311, sensorthings, prometheus, jsonstat, cases, units)");
 }
 
 Test(config, bad_feed_name)
@@ -620,4 +621,22 @@ Test(config, token_env_unset_without_file)
     setenv("CITYDECK_TEST_UNSET", "has space", 1);
     cr_assert_null(config_read_token(f, err, sizeof err));
     cr_assert_not_null(strstr(err, "not allowed"), "%s", err);
+}
+
+Test(config, prometheus_feed_with_query_and_tenant)
+{
+    char *p = write_file("prom.ini",
+                         "[feed.vm]\nkind = prometheus\nurl = http://127.0.0.1:8428\n"
+                         "query = citydeck_air_vn_aqi{kind=\"air_quality\"}\ntenant = ioc-51\n",
+                         0600);
+    char err[256] = "";
+    cr_assert_eq(config_load(&cfg, p, err, sizeof err), 0, "%s", err);
+    struct feed_config *f = config_feed(&cfg, "vm");
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->kind, "prometheus");
+    cr_assert_str_eq(f->query, "citydeck_air_vn_aqi{kind=\"air_quality\"}");
+    cr_assert_str_eq(f->tenant, "ioc-51");
+    free(p);
+    expect_bad("[feed.vm]\nkind = prometheus\nurl = http://127.0.0.1:8428\ntenant = a b\n", 4,
+               "[feed.vm] tenant: ", "'a b' is not a tenant id (no spaces)");
 }
