@@ -157,11 +157,12 @@ size_t unit_table_merge(struct unit_table *t, struct unit_batch *b)
         if (at != STRMAP_NONE) {
             if (unit_same(&t->items[at], in))
                 continue;
+            /* The map borrows the code string: point it at the new one before the old one
+             * is freed (the lookup compares against the key it holds). */
+            strmap_put(&t->by_code, in->code, at);
             unit_clear(&t->items[at]);
             t->items[at] = *in;
             memset(in, 0, sizeof *in);
-            /* The map borrows the code string: point it at the new one. */
-            strmap_put(&t->by_code, t->items[at].code, at);
         } else {
             t->items = xgrow(t->items, &t->cap, t->n + 1, sizeof *t->items);
             t->items[t->n] = *in;
