@@ -11,6 +11,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/util.h"
+#include "reply.h"
 
 #define VN CLOCK_VN_OFFSET
 #define V1 "/cases/v1"
@@ -75,13 +76,6 @@ static void fail(struct sim_response *rs, int code, char *body)
     rs->body = body;
 }
 
-static char *print_and_free(cJSON *root)
-{
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
-}
-
 static void add_time(cJSON *o, const char *key, int64_t t)
 {
     if (t == TIME_NONE) {
@@ -122,30 +116,6 @@ struct query {
     long page, page_size;
 };
 
-/* A '+' in an unencoded query string arrives as a space: "08:00:00 07:00" means +07:00. */
-static int64_t parse_time(const char *v)
-{
-    char fixed[64];
-    if (str_copy(fixed, v, sizeof fixed) >= sizeof fixed)
-        return TIME_NONE;
-    size_t n = strlen(fixed);
-    if (n > 6 && fixed[n - 6] == ' ' && fixed[n - 3] == ':')
-        fixed[n - 6] = '+';
-    return clock_parse_iso(fixed, VN, NULL);
-}
-
-static int parse_long(const char *v, long lo, long hi, long *out)
-{
-    if (!isdigit((unsigned char)*v))
-        return -1;
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (*end || x < lo || x > hi)
-        return -1;
-    *out = x;
-    return 0;
-}
-
 static int find_unit(const struct world *w, const char *code)
 {
     for (size_t i = 0; i < w->nunits; i++)
@@ -170,7 +140,7 @@ static int parse_status(const char *v, struct query *q)
         } else if (!strcmp(tok, "closed")) {
             q->status[HS_REFUSED] = q->status[HS_STOPPED] = true;
             q->status[HS_DONE] = q->status[HS_RETURNED] = true;
-        } else if (parse_long(tok, 1, NSTATUS, &code) == 0) {
+        } else if (sim_parse_long(tok, 1, NSTATUS, &code) == 0) {
             q->status[code] = true;
         } else {
             rc = -1;
@@ -218,7 +188,7 @@ static int parse_query(const struct dossiers *d, const struct sim_request *rq, s
     for (size_t i = 0; i < ARRAY_LEN(times); i++) {
         if (!(v = sim_request_param(rq, times[i].name)))
             continue;
-        int64_t t = parse_time(v);
+        int64_t t = sim_parse_time(v);
         if (t == TIME_NONE) {
             fail(rs, 400,
                  cases_error(400,
@@ -237,12 +207,12 @@ static int parse_query(const struct dossiers *d, const struct sim_request *rq, s
         fail(rs, 400, cases_error(400, "as_of is after the hub's current time %s", now));
         return -1;
     }
-    if ((v = sim_request_param(rq, "page")) && parse_long(v, 1, 1000000, &q->page) < 0) {
+    if ((v = sim_request_param(rq, "page")) && sim_parse_long(v, 1, 1000000, &q->page) < 0) {
         fail(rs, 400, cases_error(400, "page must be a whole number from 1, not '%s'", v));
         return -1;
     }
     if ((v = sim_request_param(rq, "page_size")) &&
-        parse_long(v, 1, CASES_MAX_PAGE_SIZE, &q->page_size) < 0) {
+        sim_parse_long(v, 1, CASES_MAX_PAGE_SIZE, &q->page_size) < 0) {
         fail(rs, 400,
              cases_error(400, "page_size must be a whole number from 1 to %d, not '%s'",
                          CASES_MAX_PAGE_SIZE, v));
@@ -402,7 +372,7 @@ static void list_dossiers(const struct dossiers *d, const struct sim_request *rq
     }
     cJSON_AddItemToObject(root, "dossiers", items);
     rs->status = 200;
-    rs->body = print_and_free(root);
+    rs->body = sim_print_and_free(root);
 }
 
 static void one_dossier(const struct dossiers *d, const struct sim_request *rq, const char *id,
@@ -423,7 +393,7 @@ static void one_dossier(const struct dossiers *d, const struct sim_request *rq, 
     add_time(root, "as_of", q.as_of);
     cJSON_AddItemToObject(root, "dossier", o);
     rs->status = 200;
-    rs->body = print_and_free(root);
+    rs->body = sim_print_and_free(root);
 }
 
 /* Counts of one unit (or the province). */
@@ -536,7 +506,7 @@ static void summary(const struct dossiers *d, const struct sim_request *rq, stru
     tally_render(t, &total);
     free(units);
     rs->status = 200;
-    rs->body = print_and_free(root);
+    rs->body = sim_print_and_free(root);
 }
 
 static void procedures(struct sim_response *rs)
@@ -556,7 +526,7 @@ static void procedures(struct sim_response *rs)
         cJSON_AddItemToArray(arr, o);
     }
     rs->status = 200;
-    rs->body = print_and_free(root);
+    rs->body = sim_print_and_free(root);
 }
 
 static void domain_advance(void *state, int64_t now)

@@ -10,6 +10,7 @@
 
 #include "citydeck/util.h"
 #include "open311.h"
+#include "reply.h"
 #include "rng.h"
 
 /* Keys the fault draws apart from every other stream of the simulator. */
@@ -85,19 +86,6 @@ int faults_parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    errno = 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Splits "a:b:c" in place; returns the count of parts (at most max). */
 static int split_args(char *s, char **parts, int max)
 {
@@ -146,8 +134,8 @@ static int parse_kind(struct fault *ft, char *head, const char *spec, char *err,
         char *dash = strchr(a, '-');
         if (dash)
             *dash = '\0';
-        if (parse_long(a, 0, 600000, &ft->arg) < 0 ||
-            (dash && parse_long(dash + 1, ft->arg, 600000, &ft->arg2) < 0))
+        if (sim_parse_long(a, 0, 600000, &ft->arg) < 0 ||
+            (dash && sim_parse_long(dash + 1, ft->arg, 600000, &ft->arg2) < 0))
             return fail(err, errsz, spec, "latency is 0-600000 ms, or MIN-MAX with MIN <= MAX");
         if (!dash)
             ft->arg2 = ft->arg;
@@ -161,9 +149,9 @@ static int parse_kind(struct fault *ft, char *head, const char *spec, char *err,
         return 0;
     }
     case FAULT_STATUS:
-        if (!a || parse_long(a, 400, 599, &ft->arg) < 0)
+        if (!a || sim_parse_long(a, 400, 599, &ft->arg) < 0)
             return fail(err, errsz, spec, "status takes a code 400-599, e.g. status:503:30");
-        if (b && parse_long(b, 0, 86400 * 7, &ft->arg2) < 0)
+        if (b && sim_parse_long(b, 0, 86400 * 7, &ft->arg2) < 0)
             return fail(err, errsz, spec, "Retry-After is 0-604800 seconds");
         return 0;
     case FAULT_RESET:

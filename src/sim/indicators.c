@@ -126,17 +126,6 @@ static int month_no(int year, int month)
     return (year - BASE_YEAR) * 12 + month;
 }
 
-/* Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* Epoch seconds of 00:00 +07:00 on the first of (year, month); month may be 13. */
 static int64_t month_start(int year, int month)
 {
@@ -144,22 +133,16 @@ static int64_t month_start(int year, int month)
         month -= 12;
         year++;
     }
-    return days_from_civil(year, month, 1) * 86400 - CLOCK_VN_OFFSET;
+    return clock_days_from_civil(year, month, 1) * 86400 - CLOCK_VN_OFFSET;
 }
 
 static int local_year(int64_t t)
 {
     int64_t days = t + CLOCK_VN_OFFSET;
     days = days >= 0 ? days / 86400 : -((-days + 86399) / 86400);
-    /* civil_from_days, year only */
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t doe = days - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    return (int)(yoe + era * 400 + (m <= 2));
+    int y, m, d;
+    clock_civil_from_days(days, &y, &m, &d);
+    return y;
 }
 
 static void profile_draw(const struct indicators *ind, size_t u)
@@ -173,29 +156,21 @@ static void profile_draw(const struct indicators *ind, size_t u)
     double yearly;
     switch (un->kind) {
     case UNIT_PHUONG:
-        p->remote = rng_range(&r, 0, 0.2);
-        yearly = rng_range(&r, 0.008, 0.018);
-        p->hh_size = rng_range(&r, 3.3, 3.6);
-        p->poor0 = rng_range(&r, 0.3, 2.0);
-        p->income0 = rng_range(&r, 58, 80);
-        p->budget0 = rng_range(&r, 15, 120);
-        p->online0 = rng_range(&r, 45, 75);
-        p->vneid0 = rng_range(&r, 68, 85);
-        p->fibre0 = rng_range(&r, 80, 93);
-        p->cash0 = rng_range(&r, 60, 80);
+    case UNIT_DAC_KHU: {
+        /* lo, hi pairs for a phường and for a đặc khu, drawn in the order of out. */
+        static const double ranges[2][20] = {
+            {0,  0.2, 0.008, 0.018, 3.3, 3.6, 0.3, 2.0, 58, 80,
+             15, 120, 45,    75,    68,  85,  80,  93,  60, 80},
+            {0.5, 0.8, 0.0, 0.01, 3.5, 3.9, 2.0, 6.0, 48, 65,
+             8,   30,  30,  50,   60,  75,  60,  78,  40, 60},
+        };
+        double *out[10] = {&p->remote,  &yearly,     &p->hh_size, &p->poor0,  &p->income0,
+                           &p->budget0, &p->online0, &p->vneid0,  &p->fibre0, &p->cash0};
+        const double *k = ranges[un->kind == UNIT_DAC_KHU];
+        for (size_t i = 0; i < 10; i++)
+            *out[i] = rng_range(&r, k[2 * i], k[2 * i + 1]);
         break;
-    case UNIT_DAC_KHU:
-        p->remote = rng_range(&r, 0.5, 0.8);
-        yearly = rng_range(&r, 0.0, 0.01);
-        p->hh_size = rng_range(&r, 3.5, 3.9);
-        p->poor0 = rng_range(&r, 2.0, 6.0);
-        p->income0 = rng_range(&r, 48, 65);
-        p->budget0 = rng_range(&r, 8, 30);
-        p->online0 = rng_range(&r, 30, 50);
-        p->vneid0 = rng_range(&r, 60, 75);
-        p->fibre0 = rng_range(&r, 60, 78);
-        p->cash0 = rng_range(&r, 40, 60);
-        break;
+    }
     case UNIT_XA:
     default:
         p->remote = clamp(0.7 * small + rng_range(&r, 0, 0.3), 0, 1);

@@ -15,6 +15,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/util.h"
+#include "reply.h"
 #include "services.h"
 
 #define VN CLOCK_VN_OFFSET
@@ -41,13 +42,6 @@ char *open311_error(int code, const char *fmt, ...)
     return s;
 }
 
-static char *print_and_free(cJSON *root)
-{
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
-}
-
 int open311_discovery(const struct complaints *c, const char *endpoint_url, char **body)
 {
     cJSON *root = cJSON_CreateObject();
@@ -66,7 +60,7 @@ int open311_discovery(const struct complaints *c, const char *endpoint_url, char
     cJSON *formats = cJSON_AddArrayToObject(ep, "formats");
     cJSON_AddItemToArray(formats, cJSON_CreateString("application/json"));
     cJSON_AddItemToArray(eps, ep);
-    *body = print_and_free(root);
+    *body = sim_print_and_free(root);
     return 200;
 }
 
@@ -86,7 +80,7 @@ int open311_services(char **body)
         cJSON_AddStringToObject(o, "group", s->group);
         cJSON_AddItemToArray(arr, o);
     }
-    *body = print_and_free(arr);
+    *body = sim_print_and_free(arr);
     return 200;
 }
 
@@ -133,7 +127,7 @@ int open311_service_definition(const char *code, char **body)
         add_attribute(attrs, &common[i], order++);
     for (size_t i = 0; i < svc->nattributes; i++)
         add_attribute(attrs, &svc->attributes[i], order++);
-    *body = print_and_free(root);
+    *body = sim_print_and_free(root);
     return 200;
 }
 
@@ -369,30 +363,6 @@ static int parse_bool(const char *v, bool *out)
     return -1;
 }
 
-static int parse_long(const char *v, long lo, long hi, long *out)
-{
-    if (!isdigit((unsigned char)*v))
-        return -1;
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (*end || x < lo || x > hi)
-        return -1;
-    *out = x;
-    return 0;
-}
-
-/* A '+' in an unencoded query string arrives as a space: "08:00:00 07:00" means +07:00. */
-static int64_t parse_date(const char *v)
-{
-    char fixed[64];
-    if (str_copy(fixed, v, sizeof fixed) >= sizeof fixed)
-        return TIME_NONE;
-    size_t n = strlen(fixed);
-    if (n > 6 && fixed[n - 6] == ' ' && fixed[n - 3] == ':')
-        fixed[n - 6] = '+';
-    return clock_parse_iso(fixed, VN, NULL);
-}
-
 /* Splits a comma list in place into at most max tokens; returns the count or -1 if an item
  * is empty. */
 static int split_list(char *s, char **items, int max)
@@ -474,7 +444,7 @@ static int parse_query(struct query *q, open311_param_fn get, void *ctx, char **
     for (size_t i = 0; i < ARRAY_LEN(dates); i++) {
         if (!(v = get(ctx, dates[i].name)))
             continue;
-        int64_t t = parse_date(v);
+        int64_t t = sim_parse_time(v);
         if (t == TIME_NONE) {
             *err = open311_error(400,
                                  "%s must be a W3C date-time such as "
@@ -488,11 +458,12 @@ static int parse_query(struct query *q, open311_param_fn get, void *ctx, char **
         *err = open311_error(400, "end_date is before start_date");
         return -1;
     }
-    if ((v = get(ctx, "page")) && parse_long(v, 1, 1000000, &q->page) < 0) {
+    if ((v = get(ctx, "page")) && sim_parse_long(v, 1, 1000000, &q->page) < 0) {
         *err = open311_error(400, "page must be a whole number from 1, not '%s'", v);
         return -1;
     }
-    if ((v = get(ctx, "page_size")) && parse_long(v, 1, OPEN311_MAX_PAGE_SIZE, &q->page_size) < 0) {
+    if ((v = get(ctx, "page_size")) &&
+        sim_parse_long(v, 1, OPEN311_MAX_PAGE_SIZE, &q->page_size) < 0) {
         *err = open311_error(400, "page_size must be a whole number from 1 to %d, not '%s'",
                              OPEN311_MAX_PAGE_SIZE, v);
         return -1;

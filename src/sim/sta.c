@@ -26,6 +26,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/util.h"
+#include "reply.h"
 
 #define MAX_CONDS 16
 #define MAX_ORDER 4
@@ -1812,9 +1813,7 @@ static char *root_document(const struct rctx *c)
     };
     for (size_t i = 0; i < ARRAY_LEN(classes); i++)
         cJSON_AddItemToArray(conf, cJSON_CreateString(classes[i]));
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 /* ---- the domain ---------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/util.h"
+#include "reply.h"
 
 #define STATS_ROOT "/stats"
 #define PX_ROOT "/api/v1/vi" /* under STATS_ROOT */
@@ -90,40 +91,29 @@ static void period_of(const struct cube *c, size_t i, int *y, int *m)
     *m = (int)(i % 12) + 1;
 }
 
-/* The id of category i of dimension d; periods are written into buf. */
-static const char *cat_id(const struct cube *c, int d, size_t i, char *buf, size_t n)
+/* The id (or with label, the label) of category i of dimension d; periods are written into
+ * buf. */
+static const char *cat_text(const struct cube *c, int d, size_t i, bool label, char *buf, size_t n)
 {
     const struct world *w = indicators_world(c->ind);
     int y, m;
     switch (d) {
     case D_UNIT:
-        return c->ds->province ? w->province_code : w->units[i].code;
+        if (c->ds->province)
+            return label ? w->province_name : w->province_code;
+        return label ? w->units[i].full_name : w->units[i].code;
     case D_IND:
-        return indicators_def((enum ind_kind)i, c->ds->province)->id;
+        return label ? indicators_def((enum ind_kind)i, c->ds->province)->label
+                     : indicators_def((enum ind_kind)i, c->ds->province)->id;
     case D_PERIOD:
         period_of(c, i, &y, &m);
-        snprintf(buf, n, "%04dM%02d", y, m);
+        if (label)
+            snprintf(buf, n, "Tháng %d/%04d", m, y);
+        else
+            snprintf(buf, n, "%04dM%02d", y, m);
         return buf;
     default:
-        return measure_ids[i];
-    }
-}
-
-static const char *cat_label(const struct cube *c, int d, size_t i, char *buf, size_t n)
-{
-    const struct world *w = indicators_world(c->ind);
-    int y, m;
-    switch (d) {
-    case D_UNIT:
-        return c->ds->province ? w->province_name : w->units[i].full_name;
-    case D_IND:
-        return indicators_def((enum ind_kind)i, c->ds->province)->label;
-    case D_PERIOD:
-        period_of(c, i, &y, &m);
-        snprintf(buf, n, "Tháng %d/%04d", m, y);
-        return buf;
-    default:
-        return measure_labels[i];
+        return label ? measure_labels[i] : measure_ids[i];
     }
 }
 
@@ -138,7 +128,7 @@ static size_t cat_find(const struct cube *c, int d, const char *id)
 {
     char buf[16];
     for (size_t i = 0; i < c->full[d]; i++)
-        if (strcmp(cat_id(c, d, i, buf, sizeof buf), id) == 0)
+        if (strcmp(cat_text(c, d, i, false, buf, sizeof buf), id) == 0)
             return i;
     return (size_t)-1;
 }
@@ -173,12 +163,12 @@ static cJSON *dimension_json(const struct cube *c, int d, int version)
     char buf[32], lbuf[32];
     for (size_t j = 0; j < c->n[d]; j++) {
         size_t i = c->sel[d][j];
-        const char *id = cat_id(c, d, i, buf, sizeof buf);
+        const char *id = cat_text(c, d, i, false, buf, sizeof buf);
         if (version == 2)
             cJSON_AddItemToArray(index, cJSON_CreateString(id));
         else
             cJSON_AddNumberToObject(index, id, (double)j);
-        cJSON_AddStringToObject(label, id, cat_label(c, d, i, lbuf, sizeof lbuf));
+        cJSON_AddStringToObject(label, id, cat_text(c, d, i, true, lbuf, sizeof lbuf));
         if (unit) {
             const struct ind_def *def = indicators_def((enum ind_kind)i, c->ds->province);
             cJSON *u = cJSON_AddObjectToObject(unit, id);
@@ -295,9 +285,7 @@ static char *cube_json(const struct cube *c, const struct sim_request *rq, int v
             indicators_def((enum ind_kind)c->sel[D_IND][b], c->ds->province);
         cJSON_AddStringToObject(dir, def->id, def->lower_better ? "lower" : "higher");
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -388,9 +376,7 @@ static char *collection_json(const struct indicators *ind, const struct sim_requ
         free(label);
         cJSON_AddItemToArray(items, it);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 /* ?unit=CODE,CODE (or don_vi=), indicator= (chi_tieu=), period= (ky=), measure=: a slice.
@@ -458,9 +444,7 @@ static char *px_databases(const struct indicators *ind)
     snprintf(buf, sizeof buf, "Kinh tế - xã hội cấp xã — %s", indicators_world(ind)->province_name);
     cJSON_AddStringToObject(db, "text", buf);
     cJSON_AddItemToArray(root, db);
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 static char *px_tables(const struct indicators *ind, int64_t now)
@@ -478,9 +462,7 @@ static char *px_tables(const struct indicators *ind, int64_t now)
         cJSON_AddStringToObject(t, "updated", buf);
         cJSON_AddItemToArray(root, t);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 static char *px_metadata(const struct cube *c)
@@ -498,8 +480,9 @@ static char *px_metadata(const struct cube *c)
         cJSON *values = cJSON_AddArrayToObject(v, "values");
         cJSON *texts = cJSON_AddArrayToObject(v, "valueTexts");
         for (size_t i = 0; i < c->full[d]; i++) {
-            cJSON_AddItemToArray(values, cJSON_CreateString(cat_id(c, d, i, buf, sizeof buf)));
-            const char *text = cat_label(c, d, i, lbuf, sizeof lbuf);
+            cJSON_AddItemToArray(values,
+                                 cJSON_CreateString(cat_text(c, d, i, false, buf, sizeof buf)));
+            const char *text = cat_text(c, d, i, true, lbuf, sizeof lbuf);
             if (d == D_IND) {
                 /* PX-Web puts the unit into the value text: "Dân số trung bình (người)". */
                 const struct ind_def *def = indicators_def((enum ind_kind)i, c->ds->province);
@@ -513,9 +496,7 @@ static char *px_metadata(const struct cube *c)
         cJSON_AddBoolToObject(v, "time", d == D_PERIOD);
         cJSON_AddItemToArray(vars, v);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 /* PX-Web's "all" filter: '*' matches any run of bytes, '?' one byte. */
@@ -550,7 +531,7 @@ static bool px_apply(struct cube *c, int d, const char *filter, const cJSON *val
             }
             bool found = false;
             for (size_t i = 0; i < c->full[d]; i++) {
-                const char *id = cat_id(c, d, i, buf, sizeof buf);
+                const char *id = cat_text(c, d, i, false, buf, sizeof buf);
                 if (all ? glob_match(v->valuestring, id) : strcmp(id, v->valuestring) == 0) {
                     mark[i] = true;
                     found = true;

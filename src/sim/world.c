@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "citydeck/util.h"
+#include "reply.h"
 #include "rng.h"
 
 /* Keys that separate the geography streams from everything else. */
@@ -305,9 +306,7 @@ char *world_to_json(const struct world *w)
         cJSON_AddNumberToObject(o, "lon", u->lon);
         cJSON_AddItemToArray(units, o);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    return s;
+    return sim_print_and_free(root);
 }
 
 static bool domain_route(void *state, const struct sim_request *rq, struct sim_response *rs)

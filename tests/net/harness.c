@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -16,9 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
+
+#include "citydeck-config.h"
 
 /* ---- loop + watchdog ---------------------------------------------------------------- */
 
@@ -85,6 +89,16 @@ void harness_loop_teardown(void)
     if (rc != 0)
         uv_walk(&harness_loop, walk_print, NULL);
     cr_assert_eq(rc, 0, "uv_loop_close: %s", uv_strerror(rc));
+}
+
+int harness_events;
+
+void harness_count_event(struct feed *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+    harness_events++;
+    uv_stop(&harness_loop);
 }
 
 /* ---- scripted libmicrohttpd server -------------------------------------------------- */
@@ -354,10 +368,10 @@ int harness_refused_port(uint16_t *port)
 
 #define HARNESS_SIM_ARGS 32
 
-static const char *harness_sim_path(void)
+const char *harness_sim_path(void)
 {
     const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : "citydeck-sim";
+    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
 }
 
 /* The child's first stdout line, waiting at most timeout_ms for each byte. */
@@ -427,4 +441,201 @@ int harness_sim_stop(struct harness_sim *s)
     }
     s->pid = 0;
     return status;
+}
+
+struct harness_sim harness_sims[HARNESS_MAX_SIMS];
+int harness_nsims;
+
+int harness_sims_start(const char *seed, const char *start, const char *const *extra)
+{
+    cr_assert_lt(harness_nsims, HARNESS_MAX_SIMS);
+    const char *args[HARNESS_SIM_ARGS] = {"--speed", "0", "--seed", seed, "--start", start};
+    int argc = 6;
+    for (int i = 0; extra && extra[i] && argc + 4 < HARNESS_SIM_ARGS; i++)
+        args[argc++] = extra[i];
+    args[argc] = NULL;
+    int slot = harness_nsims++;
+    harness_sim_start(&harness_sims[slot], args);
+    cr_assert_gt(harness_sims[slot].port, 0);
+    return slot;
+}
+
+int harness_sims_stop(int slot)
+{
+    return harness_sim_stop(&harness_sims[slot]);
+}
+
+void harness_sims_stop_all(void)
+{
+    for (int i = 0; i < harness_nsims; i++)
+        harness_sim_stop(&harness_sims[i]);
+}
+
+int harness_sim_run(const char *const *args)
+{
+    const char *argv[HARNESS_SIM_ARGS] = {harness_sim_path(), "--port", "0"};
+    int argc = 3;
+    for (int i = 0; args && args[i] && argc + 1 < HARNESS_SIM_ARGS; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    for (int i = 0; i < 1000; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* ---- blocking HTTP with libcurl ------------------------------------------------------ */
+
+static size_t harness_on_body(char *p, size_t size, size_t n, void *arg)
+{
+    struct harness_resp *r = arg;
+    size_t add = size * n;
+    r->body = realloc(r->body, r->len + add + 1);
+    memcpy(r->body + r->len, p, add);
+    r->len += add;
+    r->body[r->len] = '\0';
+    return add;
+}
+
+static void harness_header_value(const char *line, size_t len, const char *name, char *out,
+                                 size_t n)
+{
+    size_t nl = strlen(name);
+    if (len <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return;
+    const char *v = line + nl + 1, *end = line + len;
+    while (v < end && *v == ' ')
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    snprintf(out, n, "%.*s", (int)(end - v), v);
+}
+
+static size_t harness_on_header(char *p, size_t size, size_t n, void *arg)
+{
+    struct harness_resp *r = arg;
+    size_t len = size * n;
+    char cl[40] = "";
+    harness_header_value(p, len, "ETag", r->etag, sizeof r->etag);
+    harness_header_value(p, len, "Date", r->date, sizeof r->date);
+    harness_header_value(p, len, "Content-Type", r->ctype, sizeof r->ctype);
+    harness_header_value(p, len, "Cache-Control", r->cache, sizeof r->cache);
+    harness_header_value(p, len, "Vary", r->vary, sizeof r->vary);
+    harness_header_value(p, len, "Content-Encoding", r->cenc, sizeof r->cenc);
+    harness_header_value(p, len, "Retry-After", r->retry_after, sizeof r->retry_after);
+    harness_header_value(p, len, "Content-Length", cl, sizeof cl);
+    if (cl[0])
+        r->content_length = atoll(cl);
+    return len;
+}
+
+CURL *harness_easy(const char *url, struct harness_resp *r, struct curl_slist *hdrs,
+                   const struct harness_req *q)
+{
+    static const struct harness_req plain;
+    if (!q)
+        q = &plain;
+    CURL *c = curl_easy_init();
+    cr_assert_not_null(c);
+    r->content_length = -1;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    if (q->method)
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
+    if (q->post)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->post);
+    if (q->accept_encoding)
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, q->accept_encoding);
+    if (q->head)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, harness_on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, harness_on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
+    if (q->timeout_ms >= 0)
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, q->timeout_ms ? q->timeout_ms : 30000L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(c, CURLOPT_PRIVATE, r);
+    return c;
+}
+
+void harness_easy_done(CURL *c, struct harness_resp *r)
+{
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &r->seconds);
+    if (!r->body)
+        r->body = calloc(1, 1);
+}
+
+struct harness_resp harness_http(const char *url, const struct harness_req *q)
+{
+    struct harness_resp r;
+    memset(&r, 0, sizeof r);
+    struct curl_slist *hdrs = NULL;
+    for (size_t i = 0; q && i < sizeof q->headers / sizeof q->headers[0] && q->headers[i]; i++)
+        hdrs = curl_slist_append(hdrs, q->headers[i]);
+    CURL *c = harness_easy(url, &r, hdrs, q);
+    r.rc = curl_easy_perform(c);
+    if (!(q && q->may_fail))
+        cr_assert_eq(r.rc, CURLE_OK, "%s %s: %s", q && q->method ? q->method : "GET", url,
+                     curl_easy_strerror(r.rc));
+    harness_easy_done(c, &r);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(hdrs);
+    return r;
+}
+
+struct harness_resp harness_sim_http(int slot, const char *path, const struct harness_req *q)
+{
+    if (!strncmp(path, "http://", 7))
+        return harness_http(path, q);
+    size_t n = strlen(harness_sims[slot].url) + strlen(path) + 1;
+    char *url = malloc(n);
+    snprintf(url, n, "%s%s", harness_sims[slot].url, path);
+    struct harness_resp r = harness_http(url, q);
+    free(url);
+    return r;
+}
+
+struct harness_resp harness_sim_get(int slot, const char *path)
+{
+    return harness_sim_http(slot, path, NULL);
+}
+
+void harness_resp_free(struct harness_resp *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+cJSON *harness_json_whole(const struct harness_resp *r)
+{
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(r->body, r->len, &end, false);
+    if (j) {
+        while (end < r->body + r->len && strchr(" \t\r\n", *end))
+            end++;
+        if (end != r->body + r->len) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+    }
+    return j;
 }

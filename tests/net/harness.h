@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <uv.h>
 
 /* ---- loop + watchdog ---------------------------------------------------------------- */
@@ -31,6 +33,12 @@ void harness_run_for_ms(uint64_t ms);
 /* Runs the close callbacks and asserts uv_loop_close() == 0 (no leaked handles; the open ones
  * are printed). The watchdog stays armed but unreferenced until everything else closed. */
 void harness_loop_teardown(void);
+
+struct feed;
+
+/* A poller event callback: counts into harness_events and stops harness_loop. */
+extern int harness_events;
+void harness_count_event(struct feed *f, void *arg);
 
 /* ---- scripted libmicrohttpd server -------------------------------------------------- */
 
@@ -120,7 +128,67 @@ struct harness_sim {
 /* Starts $CITYDECK_SIM (or the build's) with --port 0 and args (NULL-terminated), reads its
  * "listening on" line; the child dies with the test process. Fails the test if it cannot. */
 void harness_sim_start(struct harness_sim *s, const char *const *args);
+/* $CITYDECK_SIM, or the build's citydeck-sim. */
+const char *harness_sim_path(void);
 /* SIGTERM, then SIGKILL after 5 s; returns the wait status, or -1 if it was not running. */
 int harness_sim_stop(struct harness_sim *s);
+
+/* Several simulators per test, in slots: harness_sims_start() takes the next one. */
+#define HARNESS_MAX_SIMS 8
+extern struct harness_sim harness_sims[HARNESS_MAX_SIMS];
+extern int harness_nsims;
+
+/* Starts a frozen simulator (--speed 0 --seed seed --start start, then extra, NULL-terminated
+ * or NULL) in the next slot and returns the slot. */
+int harness_sims_start(const char *seed, const char *start, const char *const *extra);
+/* harness_sim_stop() of one slot; returns the wait status, or -1. */
+int harness_sims_stop(int slot);
+/* Stops every simulator harness_sims_start() started, each by its PID. */
+void harness_sims_stop_all(void);
+/* Runs the simulator (--port 0 and args) to completion with its output discarded: for
+ * arguments it must refuse before listening. Its exit code, or -1 (killed after 10 s). */
+int harness_sim_run(const char *const *args);
+
+/* ---- blocking HTTP with libcurl ------------------------------------------------------ */
+
+/* How to ask; all zero = a plain GET that must complete (timeout 30 s). */
+struct harness_req {
+    const char *method;          /* CURLOPT_CUSTOMREQUEST, or NULL */
+    const char *post;            /* CURLOPT_POSTFIELDS, or NULL */
+    const char *headers[4];      /* extra header lines, up to a NULL */
+    const char *accept_encoding; /* CURLOPT_ACCEPT_ENCODING (libcurl decodes), or NULL */
+    bool head;                   /* CURLOPT_NOBODY */
+    bool may_fail;               /* return transfer errors in rc instead of failing the test */
+    long timeout_ms;             /* 0 = 30 s; -1 = none */
+};
+
+/* What came back. The body is NUL-terminated; free it with harness_resp_free. */
+struct harness_resp {
+    CURLcode rc;
+    char errbuf[CURL_ERROR_SIZE];
+    long status;
+    char *body;
+    size_t len;
+    double seconds;
+    long long content_length; /* from the header; -1 if none */
+    char etag[80], date[80], ctype[128], cache[80], vary[80], cenc[80], retry_after[40];
+};
+
+/* One request to url (q may be NULL). Fails the test on a transfer error unless q->may_fail. */
+struct harness_resp harness_http(const char *url, const struct harness_req *q);
+/* The same to a path on the simulator in slot; an absolute "http://" path is used as it is. */
+struct harness_resp harness_sim_http(int slot, const char *path, const struct harness_req *q);
+/* A plain GET of a path on the simulator in slot. */
+struct harness_resp harness_sim_get(int slot, const char *path);
+void harness_resp_free(struct harness_resp *r);
+
+/* For curl multi: an easy handle that fills r (CURLOPT_PRIVATE = r); after the transfer,
+ * harness_easy_done() records status and time and makes sure there is a body. */
+CURL *harness_easy(const char *url, struct harness_resp *r, struct curl_slist *hdrs,
+                   const struct harness_req *q);
+void harness_easy_done(CURL *c, struct harness_resp *r);
+
+/* The body as JSON: must parse completely (trailing whitespace only); NULL if it does not. */
+cJSON *harness_json_whole(const struct harness_resp *r);
 
 #endif

@@ -5,21 +5,13 @@
  * clearly, without crashing or leaking, on hostile bodies. */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 #include "citydeck/cases.h"
 #include "citydeck/clock.h"
 #include "citydeck/dossiers.h"
@@ -28,159 +20,47 @@
 #define DAY_LATER "2026-03-03T10:30:00+07:00"
 #define V1 "/cases/v1"
 #define VN CLOCK_VN_OFFSET
-#define MAX_SIMS 3
 
 /* ---- the simulator as a fixture ------------------------------------------------------ */
-
-static struct {
-    pid_t pid;
-    int port;
-    char origin[64];
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, timeout_ms) <= 0)
-            return -1;
-        if (read(fd, buf + len, 1) <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-static int sim_start(const char *start)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(sim_path(), sim_path(), "--port", "0", "--speed", "0", "--seed", "7", "--start",
-              start, (char *)NULL);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 20000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1, "%s", line);
-    snprintf(sims[slot].origin, sizeof sims[slot].origin, "http://127.0.0.1:%d", sims[slot].port);
-    return slot;
-}
-
-static void sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return;
-    kill(sims[slot].pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-}
 
 static void live_setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sim_start(START);
+    harness_sims_start("7", START, NULL);
 }
 
 static void live_teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
 TestSuite(cases_live, .init = live_setup, .fini = live_teardown, .timeout = 120);
 TestSuite(cases_bad, .timeout = 60);
 
-struct body {
-    char *data;
-    size_t len;
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct body *b = arg;
-    size_t add = size * n;
-    b->data = realloc(b->data, b->len + add + 1);
-    memcpy(b->data + b->len, p, add);
-    b->len += add;
-    b->data[b->len] = '\0';
-    return add;
-}
-
 /* GET of a path on sim slot, or of an absolute URL; must answer 200. */
-static struct body fetch(int slot, const char *path)
+static struct harness_resp fetch(int slot, const char *path)
 {
-    struct body b = {0};
-    char url[2048];
-    if (!strncmp(path, "http://", 7))
-        snprintf(url, sizeof url, "%s", path);
-    else
-        snprintf(url, sizeof url, "%s%s", sims[slot].origin, path);
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    CURLcode rc = curl_easy_perform(c);
-    cr_assert_eq(rc, CURLE_OK, "GET %s: %s", url, curl_easy_strerror(rc));
-    long status;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    cr_assert_eq(status, 200, "GET %s -> %ld: %s", url, status, b.data);
-    return b;
+    struct harness_req q = {.timeout_ms = 60000};
+    struct harness_resp r = harness_sim_http(slot, path, &q);
+    cr_assert_eq(r.status, 200, "GET %s -> %ld: %s", path, r.status, r.body);
+    return r;
 }
 
 /* Follows next links from path to the end; one batch with every item. */
 static struct dossier_batch *fetch_all(int slot, const char *path, int64_t *as_of)
 {
-    struct cases_options opt = {.default_offset_s = VN, .origin = sims[slot].origin};
+    struct cases_options opt = {.default_offset_s = VN, .origin = harness_sims[slot].url};
     struct dossier_batch *all = dossier_batch_new();
     char *url = strdup(path);
     size_t total = 0, pages = 0;
     while (url) {
-        struct body b = fetch(slot, url);
+        struct harness_resp b = fetch(slot, url);
         free(url);
         url = NULL;
         char err[256];
         struct cases_page page;
-        struct dossier_batch *one = cases_parse_list(b.data, b.len, &opt, &page, err, sizeof err);
+        struct dossier_batch *one = cases_parse_list(b.body, b.len, &opt, &page, err, sizeof err);
         cr_assert_not_null(one, "%s", err);
         cr_assert_str_eq(err, "");
         if (pages++ == 0) {
@@ -195,7 +75,7 @@ static struct dossier_batch *fetch_all(int slot, const char *path, int64_t *as_o
         if (page.next)
             url = strdup(page.next);
         cases_page_clear(&page);
-        free(b.data);
+        free(b.body);
     }
     cr_assert_eq(all->n, total, "pages followed to the end hold total items");
     cr_assert_eq(all->skipped_no_id + all->skipped_invalid, 0);
@@ -204,12 +84,12 @@ static struct dossier_batch *fetch_all(int slot, const char *path, int64_t *as_o
 
 static struct cases_summary *fetch_summary(int slot, const char *path)
 {
-    struct body b = fetch(slot, path);
+    struct harness_resp b = fetch(slot, path);
     char err[256];
     struct cases_options opt = {.default_offset_s = VN};
-    struct cases_summary *s = cases_parse_summary(b.data, b.len, &opt, err, sizeof err);
+    struct cases_summary *s = cases_parse_summary(b.body, b.len, &opt, err, sizeof err);
     cr_assert_not_null(s, "%s", err);
-    free(b.data);
+    free(b.body);
     return s;
 }
 
@@ -305,19 +185,19 @@ Test(cases_live, pages_into_table_match_the_hub_summary)
 
 Test(cases_live, detail_with_steps_and_list_keeps_them)
 {
-    struct cases_options opt = {.default_offset_s = VN, .origin = sims[0].origin};
-    struct body lb = fetch(0, V1 "/dossiers?status=5&page_size=5");
+    struct cases_options opt = {.default_offset_s = VN, .origin = harness_sims[0].url};
+    struct harness_resp lb = fetch(0, V1 "/dossiers?status=5&page_size=5");
     char err[256];
     struct cases_page page;
-    struct dossier_batch *list = cases_parse_list(lb.data, lb.len, &opt, &page, err, sizeof err);
+    struct dossier_batch *list = cases_parse_list(lb.body, lb.len, &opt, &page, err, sizeof err);
     cr_assert_not_null(list, "%s", err);
     cr_assert_eq(list->n, 5);
     cr_assert_not_null(page.next);
-    cr_assert(!strncmp(page.next, sims[0].origin, strlen(sims[0].origin)));
+    cr_assert(!strncmp(page.next, harness_sims[0].url, strlen(harness_sims[0].url)));
     char path[128];
     snprintf(path, sizeof path, V1 "/dossiers/%s", list->items[0].id);
-    struct body db = fetch(0, path);
-    struct dossier_batch *one = cases_parse_dossier(db.data, db.len, &opt, err, sizeof err);
+    struct harness_resp db = fetch(0, path);
+    struct dossier_batch *one = cases_parse_dossier(db.body, db.len, &opt, err, sizeof err);
     cr_assert_not_null(one, "%s", err);
     cr_assert_eq(one->n, 1);
     const struct dossier *d = &one->items[0];
@@ -342,7 +222,7 @@ Test(cases_live, detail_with_steps_and_list_keeps_them)
     struct dossier_table *t = dossier_table_new(VN);
     dossier_table_merge(t, one, page.as_of);
     /* The same dossier as a list item (same updated_at) keeps its history. */
-    struct dossier_batch *again = cases_parse_list(lb.data, lb.len, &opt, NULL, err, sizeof err);
+    struct dossier_batch *again = cases_parse_list(lb.body, lb.len, &opt, NULL, err, sizeof err);
     dossier_table_merge(t, again, page.as_of);
     const struct dossier *kept = dossier_table_find(t, list->items[0].id);
     cr_assert(kept->has_steps);
@@ -353,8 +233,8 @@ Test(cases_live, detail_with_steps_and_list_keeps_them)
     dossier_batch_free(list);
     dossier_table_free(t);
     cases_page_clear(&page);
-    free(lb.data);
-    free(db.data);
+    free(lb.body);
+    free(db.body);
 }
 
 Test(cases_live, incremental_polling_catches_every_change)
@@ -372,7 +252,7 @@ Test(cases_live, incremental_polling_catches_every_change)
     dossier_table_merge(t, b, as_of);
     dossier_batch_free(b);
 
-    int later = sim_start(DAY_LATER);
+    int later = harness_sims_start("7", DAY_LATER, NULL);
     char since[40];
     clock_format_iso(as_of, VN, since, sizeof since);
     since[19] = '\0'; /* "+07:00" travels unencoded as a space otherwise: send it as %2B */
@@ -725,20 +605,20 @@ static void mangle(const char *body, int kind)
 
 Test(cases_live, truncated_and_corrupted_real_bodies)
 {
-    struct body list = fetch(0, V1 "/dossiers?status=5,6&page_size=3");
-    struct body sum = fetch(0, V1 "/summary?unit=21025");
-    struct cases_options opt = {.default_offset_s = VN, .origin = sims[0].origin};
+    struct harness_resp list = fetch(0, V1 "/dossiers?status=5,6&page_size=3");
+    struct harness_resp sum = fetch(0, V1 "/summary?unit=21025");
+    struct cases_options opt = {.default_offset_s = VN, .origin = harness_sims[0].url};
     char err[256];
-    struct dossier_batch *b = cases_parse_list(list.data, list.len, &opt, NULL, err, sizeof err);
+    struct dossier_batch *b = cases_parse_list(list.body, list.len, &opt, NULL, err, sizeof err);
     cr_assert_not_null(b, "%s", err);
     char path[128];
     snprintf(path, sizeof path, V1 "/dossiers/%s", b->items[0].id);
     dossier_batch_free(b);
-    struct body one = fetch(0, path);
-    mangle(list.data, 0);
-    mangle(one.data, 1);
-    mangle(sum.data, 2);
-    free(list.data);
-    free(one.data);
-    free(sum.data);
+    struct harness_resp one = fetch(0, path);
+    mangle(list.body, 0);
+    mangle(one.body, 1);
+    mangle(sum.body, 2);
+    free(list.body);
+    free(one.body);
+    free(sum.body);
 }

@@ -20,36 +20,16 @@
 #define START "2026-03-02T08:00:00+07:00"
 
 static struct harness_sim sim;
-static int events;
-
-static void on_event(struct feed *f, void *arg)
-{
-    (void)f;
-    (void)arg;
-    events++;
-    uv_stop(&harness_loop);
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
-{
-    buf_append(arg, data, size * n);
-    return size * n;
-}
 
 /* A blocking GET of the hub (fine in a test), parsed as JSON. */
 static cJSON *fetch(const char *path)
 {
     char *url = xasprintf("%s%s", sim.url, path);
-    struct buf body = {0};
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    cr_assert_eq(curl_easy_perform(c), CURLE_OK, "GET %s", url);
-    curl_easy_cleanup(c);
-    cJSON *j = cJSON_ParseWithLength(body.data, body.len);
+    struct harness_req q = {.timeout_ms = -1};
+    struct harness_resp r = harness_http(url, &q);
+    cJSON *j = cJSON_ParseWithLength(r.body, r.len);
     cr_assert_not_null(j, "%s is not JSON", url);
-    buf_free(&body);
+    harness_resp_free(&r);
     free(url);
     return j;
 }
@@ -73,12 +53,12 @@ Test(live, a_full_poll_of_every_feed_fills_the_store)
     struct wiring *w = wiring_new(&cfg, store, NULL, NULL, err, sizeof err);
     cr_assert_not_null(w, "%s", err);
     struct http *http = http_new(&harness_loop);
-    struct poller *p = poller_new(&harness_loop, http, on_event, NULL);
+    struct poller *p = poller_new(&harness_loop, http, harness_count_event, NULL);
     cr_assert_eq(wiring_attach(w, p, sim.url, err, sizeof err), 0, "%s", err);
     cr_assert_eq(poller_count(p), 5, "the five default feeds");
     poller_start(p);
     while (!poller_all_first_done(p))
-        harness_run_until(&events, events + 1);
+        harness_run_until(&harness_events, harness_events + 1);
     for (size_t i = 0; i < poller_count(p); i++) {
         struct feed *f = poller_feed(p, i);
         const struct feed_health *h = feed_health(f);

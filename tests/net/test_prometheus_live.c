@@ -33,37 +33,16 @@
 static struct harness_sim sim;
 static pid_t prom_pid;
 static char dir[] = "/tmp/citydeck-prom-XXXXXX";
-static int events;
-
-static void on_event(struct feed *f, void *arg)
-{
-    (void)f;
-    (void)arg;
-    events++;
-    uv_stop(&harness_loop);
-}
-
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
-{
-    buf_append(arg, data, size * n);
-    return size * n;
-}
 
 static char *get(const char *url)
 {
-    struct buf body = {0};
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
-    CURLcode rc = curl_easy_perform(c);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK) {
-        buf_free(&body);
+    struct harness_req q = {.may_fail = true, .timeout_ms = 2000};
+    struct harness_resp r = harness_http(url, &q);
+    if (r.rc != CURLE_OK) {
+        harness_resp_free(&r);
         return NULL;
     }
-    return buf_take(&body);
+    return r.body;
 }
 
 /* A port nobody listens on right now (Prometheus cannot report the one it picked). */
@@ -186,10 +165,10 @@ Test(prometheus_live, values_through_a_real_prometheus_equal_the_simulators, .fi
     struct wiring *w = wiring_new(&cfg, store, NULL, NULL, err, sizeof err);
     cr_assert_not_null(w, "%s", err);
     struct http *http = http_new(&harness_loop);
-    struct poller *p = poller_new(&harness_loop, http, on_event, NULL);
+    struct poller *p = poller_new(&harness_loop, http, harness_count_event, NULL);
     cr_assert_eq(wiring_attach(w, p, NULL, err, sizeof err), 0, "%s", err);
     poller_start(p);
-    harness_run_until(&events, 1);
+    harness_run_until(&harness_events, 1);
     struct feed *feed = poller_feed(p, 0);
     cr_assert_eq(feed_health(feed)->state, FEED_OK, "%s", feed_health(feed)->last_error);
 

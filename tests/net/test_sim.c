@@ -2,148 +2,33 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 
 #define START "2026-03-02T08:00:00+07:00"
 #define START_HTTP_DATE "Mon, 02 Mar 2026 01:00:00 GMT"
 #define V2 "/open311/v2"
-#define MAX_SIMS 8
-#define MAX_ARGS 24
-
-/* The children this test process started; Criterion runs each test in its own process. */
-static struct {
-    pid_t pid;
-    int port;
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-/* Reads the first stdout line of the child, waiting at most timeout_ms. */
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int r = poll(&pfd, 1, timeout_ms);
-        if (r <= 0)
-            return -1;
-        ssize_t got = read(fd, buf + len, 1);
-        if (got <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-/* Starts citydeck-sim with a seed, frozen at START, plus extra arguments (NULL-terminated
- * list); returns the slot. */
-static int sim_start_args(const char *seed, const char *const *extra)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        /* Dies with the test process even if the test crashes before its fixture runs. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        const char *argv[MAX_ARGS] = {sim_path(), "--port", "0",       "--seed", seed,
-                                      "--start",  START,    "--speed", "0"};
-        int argc = 9;
-        for (int i = 0; extra && extra[i] && argc + 1 < MAX_ARGS; i++)
-            argv[argc++] = extra[i];
-        argv[argc] = NULL;
-        execv(sim_path(), (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 10000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1,
-                 "unexpected first line: %s", line);
-    cr_assert_gt(sims[slot].port, 0);
-    return slot;
-}
-
-static int sim_start(const char *seed)
-{
-    return sim_start_args(seed, NULL);
-}
-
-/* SIGTERM, then wait up to 5 s; returns the wait status (or -1). */
-static int sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return -1;
-    kill(sims[slot].pid, SIGTERM);
-    int status = -1;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-    return status;
-}
 
 static void setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sim_start("7");
+    harness_sims_start("7", START, NULL);
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
 TestSuite(sim, .init = setup, .fini = teardown, .timeout = 60);
-
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char etag[80], date[80], ctype[80], cache[80], vary[80], cenc[80];
-};
 
 /* How to ask: all zero = a plain GET. */
 struct req {
@@ -153,104 +38,39 @@ struct req {
     bool head;
 };
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
+static struct harness_resp http_req(int slot, const char *path, const struct req *q)
 {
-    struct resp *r = arg;
-    size_t add = size * n;
-    r->body = realloc(r->body, r->len + add + 1);
-    memcpy(r->body + r->len, p, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static void header_value(const char *line, size_t len, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    if (len <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-        return;
-    const char *v = line + nl + 1;
-    const char *end = line + len;
-    while (v < end && *v == ' ')
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    snprintf(out, n, "%.*s", (int)(end - v), v);
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t len = size * n;
-    header_value(p, len, "ETag", r->etag, sizeof r->etag);
-    header_value(p, len, "Date", r->date, sizeof r->date);
-    header_value(p, len, "Content-Type", r->ctype, sizeof r->ctype);
-    header_value(p, len, "Cache-Control", r->cache, sizeof r->cache);
-    header_value(p, len, "Vary", r->vary, sizeof r->vary);
-    header_value(p, len, "Content-Encoding", r->cenc, sizeof r->cenc);
-    return len;
-}
-
-static struct resp http_req(int slot, const char *path, const struct req *q)
-{
-    struct resp r = {0};
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sims[slot].port, path);
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    struct curl_slist *hdrs = NULL;
+    struct harness_req h = {.head = q->head, .timeout_ms = 20000};
     char inm[128], ae[128];
+    int n = 0;
     if (q->if_none_match) {
         snprintf(inm, sizeof inm, "If-None-Match: %s", q->if_none_match);
-        hdrs = curl_slist_append(hdrs, inm);
+        h.headers[n++] = inm;
     }
     if (q->accept_encoding && !q->decode) {
         snprintf(ae, sizeof ae, "Accept-Encoding: %s", q->accept_encoding);
-        hdrs = curl_slist_append(hdrs, ae);
+        h.headers[n++] = ae;
     }
     if (q->decode)
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, q->accept_encoding);
-    if (q->head)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    CURLcode rc = curl_easy_perform(c);
-    cr_assert_eq(rc, CURLE_OK, "GET %s: %s", url, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
-    if (!r.body)
-        r.body = calloc(1, 1);
-    return r;
+        h.accept_encoding = q->accept_encoding;
+    return harness_sim_http(slot, path, &h);
 }
 
-static struct resp http_get(int slot, const char *path, const char *if_none_match)
+static struct harness_resp http_get(int slot, const char *path, const char *if_none_match)
 {
     struct req q = {.if_none_match = if_none_match};
     return http_req(slot, path, &q);
 }
 
-static void resp_free(struct resp *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
 /* GET that must answer 200 with a JSON array. */
 static cJSON *get_array(int slot, const char *path)
 {
-    struct resp r = http_get(slot, path, NULL);
+    struct harness_resp r = http_get(slot, path, NULL);
     cr_assert_eq(r.status, 200, "GET %s -> %ld: %s", path, r.status, r.body);
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
     cr_assert_not_null(j, "GET %s: not JSON", path);
     cr_assert(cJSON_IsArray(j), "GET %s: not an array", path);
-    resp_free(&r);
+    harness_resp_free(&r);
     return j;
 }
 
@@ -284,12 +104,12 @@ static int count_all(int slot, const char *filter)
 
 Test(sim, first_line_and_simulated_date_header)
 {
-    struct resp r = http_get(0, V2 "/services.json", NULL);
+    struct harness_resp r = http_get(0, V2 "/services.json", NULL);
     cr_assert_eq(r.status, 200);
     cr_assert_str_eq(r.date, START_HTTP_DATE, "Date must carry the frozen simulated time");
     cr_assert_str_eq(r.ctype, "application/json; charset=utf-8");
     cr_assert_str_eq(r.cache, "no-cache");
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(sim, services_are_objects_with_string_codes)
@@ -485,7 +305,7 @@ Test(sim, single_request_is_an_array_of_one)
 
 static void assert_error(int slot, const char *path, long code)
 {
-    struct resp r = http_get(slot, path, NULL);
+    struct harness_resp r = http_get(slot, path, NULL);
     cr_assert_eq(r.status, code, "GET %s -> %ld", path, r.status);
     cr_assert_str_eq(r.ctype, "application/json; charset=utf-8");
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
@@ -495,7 +315,7 @@ static void assert_error(int slot, const char *path, long code)
     cr_assert(cJSON_IsNumber(c) && c->valueint == code);
     cr_assert(is_string(e, "description"));
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(sim, bad_parameters_give_400)
@@ -518,53 +338,54 @@ Test(sim, unknown_ids_and_paths_give_404)
 Test(sim, etag_round_trip)
 {
     const char *path = V2 "/requests.json?status=open&extensions=true";
-    struct resp a = http_get(0, path, NULL);
+    struct harness_resp a = http_get(0, path, NULL);
     cr_assert_eq(a.status, 200);
     cr_assert_gt(strlen(a.etag), 2);
     cr_assert_eq(a.etag[0], '"', "a strong, quoted ETag");
-    struct resp b = http_get(0, path, a.etag);
+    struct harness_resp b = http_get(0, path, a.etag);
     cr_assert_eq(b.status, 304);
     cr_assert_eq(b.len, 0);
     cr_assert_str_eq(b.etag, a.etag);
     cr_assert_str_eq(b.date, START_HTTP_DATE);
-    struct resp c = http_get(0, path, "\"something-else\"");
+    struct harness_resp c = http_get(0, path, "\"something-else\"");
     cr_assert_eq(c.status, 200);
     cr_assert_eq(c.len, a.len);
-    resp_free(&a);
-    resp_free(&b);
-    resp_free(&c);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
+    harness_resp_free(&c);
 }
 
 Test(sim, same_seed_same_bodies_other_seed_differs)
 {
-    int twin = sim_start("7");
-    int other = sim_start("8");
+    int twin = harness_sims_start("7", START, NULL);
+    int other = harness_sims_start("8", START, NULL);
     static const char *const paths[] = {V2 "/requests.json?extensions=true",
                                         V2 "/requests.json?status=open&page=2&page_size=100",
                                         V2 "/requests/PA-51-000100.json?extensions=true"};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         /* Ask the twin twice first: how often it is asked must not matter. */
-        struct resp warm = http_get(twin, paths[i], NULL);
-        resp_free(&warm);
-        struct resp a = http_get(0, paths[i], NULL);
-        struct resp b = http_get(twin, paths[i], NULL);
-        struct resp c = http_get(other, paths[i], NULL);
+        struct harness_resp warm = http_get(twin, paths[i], NULL);
+        harness_resp_free(&warm);
+        struct harness_resp a = http_get(0, paths[i], NULL);
+        struct harness_resp b = http_get(twin, paths[i], NULL);
+        struct harness_resp c = http_get(other, paths[i], NULL);
         cr_assert_eq(a.status, 200);
         cr_assert_eq(a.len, b.len, "%s", paths[i]);
         cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "%s differs for the same seed", paths[i]);
         cr_assert_str_eq(a.etag, b.etag);
         cr_assert(a.len != c.len || memcmp(a.body, c.body, a.len) != 0,
                   "%s is the same for seeds 7 and 8", paths[i]);
-        resp_free(&a);
-        resp_free(&b);
-        resp_free(&c);
+        harness_resp_free(&a);
+        harness_resp_free(&b);
+        harness_resp_free(&c);
     }
     /* The geography does not depend on the seed. */
-    struct resp u7 = http_get(0, "/units.json", NULL), u8 = http_get(other, "/units.json", NULL);
+    struct harness_resp u7 = http_get(0, "/units.json", NULL),
+                        u8 = http_get(other, "/units.json", NULL);
     cr_assert_eq(u7.len, u8.len);
     cr_assert_eq(memcmp(u7.body, u8.body, u7.len), 0);
-    resp_free(&u7);
-    resp_free(&u8);
+    harness_resp_free(&u7);
+    harness_resp_free(&u8);
 }
 
 Test(sim, backlog_is_realistic)
@@ -596,7 +417,7 @@ Test(sim, vietnamese_text)
 
 Test(sim, units_json)
 {
-    struct resp r = http_get(0, "/units.json", NULL);
+    struct harness_resp r = http_get(0, "/units.json", NULL);
     cr_assert_eq(r.status, 200);
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
     cr_assert(cJSON_IsObject(j));
@@ -616,12 +437,12 @@ Test(sim, units_json)
         cr_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(u, "lon")));
     }
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(sim, discovery_json)
 {
-    struct resp r = http_get(0, V2 "/discovery.json", NULL);
+    struct harness_resp r = http_get(0, V2 "/discovery.json", NULL);
     cr_assert_eq(r.status, 200);
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
     cr_assert(cJSON_IsObject(j));
@@ -633,13 +454,13 @@ Test(sim, discovery_json)
     const char *type = str_of(ep, "type");
     cr_assert(type && (!strcmp(type, "production") || !strcmp(type, "test")));
     char url[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d" V2, sims[0].port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d" V2, harness_sims[0].port);
     cr_assert_str_eq(str_of(ep, "url"), url);
     const cJSON *formats = cJSON_GetObjectItemCaseSensitive(ep, "formats");
     cr_assert(cJSON_IsArray(formats));
     cr_assert_str_eq(cJSON_GetArrayItem(formats, 0)->valuestring, "application/json");
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -665,7 +486,7 @@ Test(sim, service_definitions)
         cr_assert(is_string(svc, "type") && is_string(svc, "keywords") && is_string(svc, "group"));
         char path[128];
         snprintf(path, sizeof path, V2 "/services/%s.json", str_of(svc, "service_code"));
-        struct resp r = http_get(0, path, NULL);
+        struct harness_resp r = http_get(0, path, NULL);
         cr_assert_eq(r.status, 200, "%s -> %ld", path, r.status);
         cJSON *def = cJSON_ParseWithLength(r.body, r.len);
         cr_assert(cJSON_IsObject(def), "%s: an object", path);
@@ -699,7 +520,7 @@ Test(sim, service_definitions)
         }
         total_required += required;
         cJSON_Delete(def);
-        resp_free(&r);
+        harness_resp_free(&r);
     }
     cJSON_Delete(list);
     cr_assert_geq(total_required, 10, "most forms have a required field");
@@ -768,7 +589,7 @@ Test(sim, query_filters)
     assert_error(0, V2 "/requests.json?extensions=maybe", 400);
 }
 
-static bool is_gzip(const struct resp *r)
+static bool is_gzip(const struct harness_resp *r)
 {
     return r->len >= 10 && (unsigned char)r->body[0] == 0x1f && (unsigned char)r->body[1] == 0x8b;
 }
@@ -776,13 +597,13 @@ static bool is_gzip(const struct resp *r)
 Test(sim, gzip_when_asked_and_only_then)
 {
     const char *path = V2 "/requests.json?extensions=true&page_size=200";
-    struct resp plain = http_get(0, path, NULL);
+    struct harness_resp plain = http_get(0, path, NULL);
     cr_assert_eq(plain.status, 200);
     cr_assert_str_eq(plain.cenc, "", "no gzip unless asked");
     cr_assert_str_eq(plain.vary, "Accept-Encoding");
 
     struct req raw = {.accept_encoding = "gzip, deflate, br"};
-    struct resp z = http_req(0, path, &raw);
+    struct harness_resp z = http_req(0, path, &raw);
     cr_assert_eq(z.status, 200);
     cr_assert_str_eq(z.cenc, "gzip");
     cr_assert_str_eq(z.vary, "Accept-Encoding");
@@ -791,48 +612,48 @@ Test(sim, gzip_when_asked_and_only_then)
     cr_assert_str_eq(z.etag, plain.etag, "the ETag is of the uncompressed body");
 
     struct req dec = {.accept_encoding = "gzip", .decode = true};
-    struct resp d = http_req(0, path, &dec);
+    struct harness_resp d = http_req(0, path, &dec);
     cr_assert_str_eq(d.cenc, "gzip");
     cr_assert_eq(d.len, plain.len);
     cr_assert_eq(memcmp(d.body, plain.body, plain.len), 0, "decoded gzip = identity body");
 
     struct req refused = {.accept_encoding = "gzip;q=0, identity"};
-    struct resp id = http_req(0, path, &refused);
+    struct harness_resp id = http_req(0, path, &refused);
     cr_assert_str_eq(id.cenc, "");
     cr_assert_eq(id.len, plain.len);
     struct req star = {.accept_encoding = "*"};
-    struct resp st = http_req(0, path, &star);
+    struct harness_resp st = http_req(0, path, &star);
     cr_assert_str_eq(st.cenc, "gzip");
 
     struct req cond = {.accept_encoding = "gzip", .if_none_match = plain.etag};
-    struct resp nm = http_req(0, path, &cond);
+    struct harness_resp nm = http_req(0, path, &cond);
     cr_assert_eq(nm.status, 304, "If-None-Match matches whatever the encoding");
     cr_assert_eq(nm.len, 0);
 
     /* Tiny bodies are not worth the framing. */
-    struct resp small = http_req(0, V2 "/requests.json?service_request_id=NONE", &raw);
+    struct harness_resp small = http_req(0, V2 "/requests.json?service_request_id=NONE", &raw);
     cr_assert_str_eq(small.body, "[]");
     cr_assert_str_eq(small.cenc, "");
-    resp_free(&plain);
-    resp_free(&z);
-    resp_free(&d);
-    resp_free(&id);
-    resp_free(&st);
-    resp_free(&nm);
-    resp_free(&small);
+    harness_resp_free(&plain);
+    harness_resp_free(&z);
+    harness_resp_free(&d);
+    harness_resp_free(&id);
+    harness_resp_free(&st);
+    harness_resp_free(&nm);
+    harness_resp_free(&small);
 }
 
 Test(sim, head_has_headers_and_no_body)
 {
     struct req q = {.head = true};
-    struct resp h = http_req(0, V2 "/services.json", &q);
-    struct resp g = http_get(0, V2 "/services.json", NULL);
+    struct harness_resp h = http_req(0, V2 "/services.json", &q);
+    struct harness_resp g = http_get(0, V2 "/services.json", NULL);
     cr_assert_eq(h.status, 200);
     cr_assert_eq(h.len, 0);
     cr_assert_str_eq(h.etag, g.etag);
     cr_assert_str_eq(h.ctype, g.ctype);
-    resp_free(&h);
-    resp_free(&g);
+    harness_resp_free(&h);
+    harness_resp_free(&g);
 }
 
 /* Other provinces: ids, geography and wording follow the --province. */
@@ -844,8 +665,8 @@ Test(sim, other_provinces)
         {"01", "Thành phố Hà Nội"}, {"48", "Thành phố Đà Nẵng"}, {"79", "Thành phố Hồ Chí Minh"}};
     for (size_t k = 0; k < sizeof provinces / sizeof provinces[0]; k++) {
         const char *args[] = {"--province", provinces[k].code, NULL};
-        int slot = sim_start_args("7", args);
-        struct resp u = http_get(slot, "/units.json", NULL);
+        int slot = harness_sims_start("7", START, args);
+        struct harness_resp u = http_get(slot, "/units.json", NULL);
         cr_assert_eq(u.status, 200);
         cJSON *j = cJSON_ParseWithLength(u.body, u.len);
         const cJSON *prov = cJSON_GetObjectItemCaseSensitive(j, "province");
@@ -853,7 +674,7 @@ Test(sim, other_provinces)
         cr_assert_str_eq(str_of(prov, "name"), provinces[k].name);
         cr_assert_gt(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "units")), 20);
         cJSON_Delete(j);
-        resp_free(&u);
+        harness_resp_free(&u);
 
         cJSON *arr = get_array(slot, V2 "/requests.json?extensions=true&page_size=300");
         cr_assert_eq(cJSON_GetArraySize(arr), 300, "province %s has a backlog", provinces[k].code);
@@ -871,7 +692,7 @@ Test(sim, other_provinces)
         cr_assert_eq(cJSON_GetArraySize(one), 1);
         cJSON_Delete(one);
         cJSON_Delete(arr);
-        sim_stop(slot);
+        harness_sims_stop(slot);
     }
 }
 
@@ -879,17 +700,17 @@ Test(sim, other_provinces)
 Test(sim, scale_multiplies_volume, .timeout = 120)
 {
     const char *one[] = {"--scale", "1", NULL};
-    int unit = sim_start_args("7", one);
-    struct resp a = http_get(0, V2 "/requests.json?extensions=true", NULL);
-    struct resp b = http_get(unit, V2 "/requests.json?extensions=true", NULL);
+    int unit = harness_sims_start("7", START, one);
+    struct harness_resp a = http_get(0, V2 "/requests.json?extensions=true", NULL);
+    struct harness_resp b = http_get(unit, V2 "/requests.json?extensions=true", NULL);
     cr_assert_eq(a.len, b.len);
     cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "--scale 1 changes nothing");
-    resp_free(&a);
-    resp_free(&b);
-    sim_stop(unit);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
+    harness_sims_stop(unit);
 
     const char *ten[] = {"--scale", "10", NULL};
-    int big = sim_start_args("7", ten);
+    int big = harness_sims_start("7", START, ten);
     int base_open = count_all(0, "&status=open"), big_open = count_all(big, "&status=open");
     double ratio = (double)big_open / base_open;
     cr_assert(ratio > 7 && ratio < 13, "open %d vs %d at scale 10", big_open, base_open);
@@ -897,13 +718,13 @@ Test(sim, scale_multiplies_volume, .timeout = 120)
     const cJSON *it;
     cJSON_ArrayForEach(it, arr) check_request(it, true);
     cJSON_Delete(arr);
-    int twin = sim_start_args("7", ten);
-    struct resp c = http_get(big, V2 "/requests.json?status=open&page=3", NULL);
-    struct resp d = http_get(twin, V2 "/requests.json?status=open&page=3", NULL);
+    int twin = harness_sims_start("7", START, ten);
+    struct harness_resp c = http_get(big, V2 "/requests.json?status=open&page=3", NULL);
+    struct harness_resp d = http_get(twin, V2 "/requests.json?status=open&page=3", NULL);
     cr_assert_eq(c.len, d.len);
     cr_assert_eq(memcmp(c.body, d.body, c.len), 0, "deterministic at scale 10 too");
-    resp_free(&c);
-    resp_free(&d);
+    harness_resp_free(&c);
+    harness_resp_free(&d);
 }
 
 Test(sim, bad_flags_exit_2)
@@ -926,7 +747,8 @@ Test(sim, bad_flags_exit_2)
             int devnull = open("/dev/null", O_WRONLY);
             dup2(devnull, STDOUT_FILENO);
             dup2(devnull, STDERR_FILENO);
-            execl(sim_path(), sim_path(), "--port", "0", bad[i][0], bad[i][1], (char *)NULL);
+            execl(harness_sim_path(), harness_sim_path(), "--port", "0", bad[i][0], bad[i][1],
+                  (char *)NULL);
             _exit(127);
         }
         int status;
@@ -938,20 +760,20 @@ Test(sim, bad_flags_exit_2)
 
 Test(sim, gzip_bytes_are_deterministic)
 {
-    int twin = sim_start("7");
+    int twin = harness_sims_start("7", START, NULL);
     struct req raw = {.accept_encoding = "gzip"};
-    struct resp a = http_req(0, V2 "/requests.json?extensions=true", &raw);
-    struct resp b = http_req(twin, V2 "/requests.json?extensions=true", &raw);
+    struct harness_resp a = http_req(0, V2 "/requests.json?extensions=true", &raw);
+    struct harness_resp b = http_req(twin, V2 "/requests.json?extensions=true", &raw);
     cr_assert_str_eq(a.cenc, "gzip");
     cr_assert_eq(a.len, b.len);
     cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "same seed, same gzip bytes");
-    resp_free(&a);
-    resp_free(&b);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
 }
 
 Test(sim, sigterm_exits_zero)
 {
-    int status = sim_stop(0);
+    int status = harness_sims_stop(0);
     cr_assert(WIFEXITED(status), "did not exit normally (status %d)", status);
     cr_assert_eq(WEXITSTATUS(status), 0);
 }

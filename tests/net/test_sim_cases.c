@@ -5,124 +5,31 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 #include "citydeck/clock.h"
 
 #define START "2026-03-02T08:00:00+07:00"
 #define START_ENC "2026-03-02T08:00:00%2B07:00"
 #define WEEK_LATER "2026-03-09T08:00:00+07:00"
 #define V1 "/cases/v1"
-#define MAX_SIMS 4
 
 /* ---- the simulator as a fixture ------------------------------------------------------ */
-
-/* The children this test process started; Criterion runs each test in its own process. */
-static struct {
-    pid_t pid;
-    int port;
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-/* Reads the child's first stdout line, waiting at most timeout_ms. */
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, timeout_ms) <= 0)
-            return -1;
-        if (read(fd, buf + len, 1) <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-/* Starts citydeck-sim frozen (--speed 0) at start with seed; returns the slot. */
-static int sim_start(const char *seed, const char *start)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        /* Dies with the test process even if the test crashes before its fixture runs. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(sim_path(), sim_path(), "--port", "0", "--speed", "0", "--seed", seed, "--start",
-              start, (char *)NULL);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 20000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1,
-                 "unexpected first line: %s", line);
-    return slot;
-}
-
-/* SIGTERM by PID, then wait up to 5 s (SIGKILL after that). */
-static void sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return;
-    kill(sims[slot].pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-}
 
 static void setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sim_start("7", START);
+    harness_sims_start("7", START, NULL);
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
@@ -130,74 +37,19 @@ TestSuite(sim_cases, .init = setup, .fini = teardown, .timeout = 120);
 
 /* ---- HTTP and JSON helpers --------------------------------------------------------- */
 
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char ctype[80];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t add = size * n;
-    r->body = realloc(r->body, r->len + add + 1);
-    memcpy(r->body + r->len, p, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t len = size * n;
-    if (len > 13 && !strncasecmp(p, "Content-Type:", 13)) {
-        const char *v = p + 13;
-        while (*v == ' ')
-            v++;
-        size_t k = (size_t)(p + len - v);
-        while (k && (v[k - 1] == '\r' || v[k - 1] == '\n'))
-            k--;
-        snprintf(r->ctype, sizeof r->ctype, "%.*s", (int)k, v);
-    }
-    return len;
-}
-
 /* GET (or another method) of a path or of an absolute URL. */
-static struct resp http(int slot, const char *method, const char *path)
+static struct harness_resp http(int slot, const char *method, const char *path)
 {
-    struct resp r = {0};
-    char url[2048];
-    if (!strncmp(path, "http://", 7))
-        snprintf(url, sizeof url, "%s", path);
-    else
-        snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sims[slot].port, path);
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    struct harness_req q = {.method = method, .timeout_ms = 60000};
     if (!strcmp(method, "POST"))
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{}");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    CURLcode rc = curl_easy_perform(c);
-    cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_easy_cleanup(c);
-    if (!r.body)
-        r.body = calloc(1, 1);
-    return r;
+        q.post = "{}";
+    return harness_sim_http(slot, path, &q);
 }
 
 /* GET that must answer 200 with a JSON object. */
 static cJSON *get_json(int slot, const char *path)
 {
-    struct resp r = http(slot, "GET", path);
+    struct harness_resp r = http(slot, "GET", path);
     cr_assert_eq(r.status, 200, "GET %s -> %ld: %s", path, r.status, r.body);
     cr_assert_str_eq(r.ctype, "application/json; charset=utf-8");
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
@@ -209,7 +61,7 @@ static cJSON *get_json(int slot, const char *path)
 /* The body of a request that must fail with status, as the documented error object. */
 static void expect_error(int slot, const char *method, const char *path, int status)
 {
-    struct resp r = http(slot, method, path);
+    struct harness_resp r = http(slot, method, path);
     cr_assert_eq(r.status, status, "%s %s -> %ld: %s", method, path, r.status, r.body);
     cJSON *j = cJSON_ParseWithLength(r.body, r.len);
     cr_assert(cJSON_IsObject(j), "%s %s: error body not JSON: %s", method, path, r.body);
@@ -533,7 +385,8 @@ Test(sim_cases, paging_to_the_end_matches_total)
         const cJSON *nx = get(p, "next");
         if (cJSON_IsString(nx)) {
             char prefix[64];
-            snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d" V1 "/dossiers?", sims[0].port);
+            snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d" V1 "/dossiers?",
+                     harness_sims[0].port);
             cr_assert(!strncmp(nx->valuestring, prefix, strlen(prefix)), "next %s",
                       nx->valuestring);
             cr_assert(strstr(nx->valuestring, "as_of=2026-03-02T08:00:00%2B07:00"));
@@ -731,10 +584,10 @@ Test(sim_cases, procedures_and_errors)
  * of two hubs compare. */
 static char *body_of(int slot, const char *path)
 {
-    struct resp r = http(slot, "GET", path);
+    struct harness_resp r = http(slot, "GET", path);
     cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
     char port[24];
-    snprintf(port, sizeof port, "127.0.0.1:%d/", sims[slot].port);
+    snprintf(port, sizeof port, "127.0.0.1:%d/", harness_sims[slot].port);
     char *out = malloc(r.len + 1), *o = out;
     for (const char *p = r.body; *p;) {
         if (!strncmp(p, port, strlen(port))) {
@@ -751,8 +604,8 @@ static char *body_of(int slot, const char *path)
 
 Test(sim_cases, deterministic_across_runs_and_starts)
 {
-    int again = sim_start("7", START);
-    int other = sim_start("8", START);
+    int again = harness_sims_start("7", START, NULL);
+    int other = harness_sims_start("8", START, NULL);
     const char *paths[] = {V1 "/summary", V1 "/dossiers?status=5&page_size=50",
                            V1 "/dossiers?page=7&page_size=200"};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
@@ -767,7 +620,7 @@ Test(sim_cases, deterministic_across_runs_and_starts)
 
     /* A hub started a week later holds the same dossiers: the detail as of the first hub's
      * time is the same, byte for byte. */
-    int later = sim_start("7", WEEK_LATER);
+    int later = harness_sims_start("7", WEEK_LATER, NULL);
     cJSON *p = get_json(0, V1 "/dossiers?status=4,5,9&page_size=1000&updated_since="
                               "2026-02-27T00:00:00%2B07:00");
     const cJSON *d;
@@ -794,7 +647,7 @@ Test(sim_cases, deterministic_across_runs_and_starts)
 Test(sim_cases, one_week_is_realistic)
 {
     /* The week from START to WEEK_LATER, read from a hub frozen at its end. */
-    int later = sim_start("7", WEEK_LATER);
+    int later = harness_sims_start("7", WEEK_LATER, NULL);
     cJSON *s = get_json(later, V1 "/summary?from=" START_ENC);
     const cJSON *t = get(s, "total");
     check_tally(t);

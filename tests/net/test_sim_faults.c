@@ -3,113 +3,21 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 
 #define START "2026-03-02T08:00:00+07:00"
 #define V2 "/open311/v2"
 #define REQS V2 "/requests.json"
-#define MAX_SIMS 4
-#define MAX_ARGS 32
-
-static struct {
-    pid_t pid;
-    int port;
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, timeout_ms) <= 0)
-            return -1;
-        if (read(fd, buf + len, 1) <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-/* Starts a frozen simulator with the seed and the extra arguments (NULL-terminated). */
-static int sim_start(const char *seed, const char *const *extra)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        const char *argv[MAX_ARGS] = {sim_path(), "--port", "0",       "--seed", seed,
-                                      "--start",  START,    "--speed", "0"};
-        int argc = 9;
-        for (int i = 0; extra && extra[i] && argc + 1 < MAX_ARGS; i++)
-            argv[argc++] = extra[i];
-        argv[argc] = NULL;
-        execv(sim_path(), (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 10000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1,
-                 "unexpected first line: %s", line);
-    return slot;
-}
-
-static int sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return -1;
-    kill(sims[slot].pid, SIGTERM);
-    int status = -1;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-    return status;
-}
 
 static void setup(void)
 {
@@ -118,8 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
@@ -127,117 +34,29 @@ TestSuite(faults, .init = setup, .fini = teardown, .timeout = 60);
 
 /* ---- a plain libcurl client ---- */
 
-struct resp {
-    CURLcode rc;
-    char errbuf[CURL_ERROR_SIZE];
-    long status;
-    char *body;
-    size_t len;
-    double seconds;
-    long long content_length; /* from the header; -1 if none */
-    char etag[80], ctype[80], cenc[80], retry_after[40];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t add = size * n;
-    r->body = realloc(r->body, r->len + add + 1);
-    memcpy(r->body + r->len, p, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static void header_value(const char *line, size_t len, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name);
-    if (len <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-        return;
-    const char *v = line + nl + 1, *end = line + len;
-    while (v < end && *v == ' ')
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    snprintf(out, n, "%.*s", (int)(end - v), v);
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t len = size * n;
-    char cl[40] = "";
-    header_value(p, len, "ETag", r->etag, sizeof r->etag);
-    header_value(p, len, "Content-Type", r->ctype, sizeof r->ctype);
-    header_value(p, len, "Content-Encoding", r->cenc, sizeof r->cenc);
-    header_value(p, len, "Retry-After", r->retry_after, sizeof r->retry_after);
-    header_value(p, len, "Content-Length", cl, sizeof cl);
-    if (cl[0])
-        r->content_length = atoll(cl);
-    return len;
-}
-
-static CURL *easy_new(int slot, const char *path, struct resp *r, struct curl_slist *hdrs)
-{
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sims[slot].port, path);
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    r->content_length = -1;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    curl_easy_setopt(c, CURLOPT_PRIVATE, r);
-    return c;
-}
-
-static void easy_done(CURL *c, struct resp *r)
-{
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &r->seconds);
-    if (!r->body)
-        r->body = calloc(1, 1);
-}
-
 /* One GET; transfer errors are returned in rc, not asserted. */
-static struct resp get_hdr(int slot, const char *path, const char *header)
+static struct harness_resp get_hdr(int slot, const char *path, const char *header)
 {
-    struct resp r = {0};
-    struct curl_slist *hdrs = header ? curl_slist_append(NULL, header) : NULL;
-    CURL *c = easy_new(slot, path, &r, hdrs);
-    r.rc = curl_easy_perform(c);
-    easy_done(c, &r);
-    curl_easy_cleanup(c);
-    curl_slist_free_all(hdrs);
-    return r;
+    struct harness_req q = {.headers = {header}, .may_fail = true};
+    return harness_sim_http(slot, path, &q);
 }
 
-static struct resp get(int slot, const char *path)
+static struct harness_resp get(int slot, const char *path)
 {
     return get_hdr(slot, path, NULL);
 }
 
-static void resp_free(struct resp *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
 /* Several GETs at once over separate connections (curl multi), each timed. */
-static void get_parallel(int slot, const char *const *paths, struct resp *out, int n)
+static void get_parallel(int slot, const char *const *paths, struct harness_resp *out, int n)
 {
     CURLM *m = curl_multi_init();
     CURL *easy[16];
     cr_assert_leq(n, 16);
     for (int i = 0; i < n; i++) {
         memset(&out[i], 0, sizeof out[i]);
-        easy[i] = easy_new(slot, paths[i], &out[i], NULL);
+        char url[512];
+        snprintf(url, sizeof url, "%s%s", harness_sims[slot].url, paths[i]);
+        easy[i] = harness_easy(url, &out[i], NULL, NULL);
         curl_easy_setopt(easy[i], CURLOPT_FORBID_REUSE, 1L);
         curl_multi_add_handle(m, easy[i]);
     }
@@ -248,7 +67,7 @@ static void get_parallel(int slot, const char *const *paths, struct resp *out, i
         int left;
         while ((msg = curl_multi_info_read(m, &left)))
             if (msg->msg == CURLMSG_DONE) {
-                struct resp *r;
+                struct harness_resp *r;
                 curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
                 r->rc = msg->data.result;
             }
@@ -256,27 +75,11 @@ static void get_parallel(int slot, const char *const *paths, struct resp *out, i
             curl_multi_poll(m, NULL, 0, 100, NULL);
     }
     for (int i = 0; i < n; i++) {
-        easy_done(easy[i], &out[i]);
+        harness_easy_done(easy[i], &out[i]);
         curl_multi_remove_handle(m, easy[i]);
         curl_easy_cleanup(easy[i]);
     }
     curl_multi_cleanup(m);
-}
-
-/* JSON that parses completely: no trailing bytes either (cJSON stops at the first value). */
-static cJSON *parse_whole(const struct resp *r)
-{
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(r->body, r->len, &end, false);
-    if (j) {
-        while (end < r->body + r->len && strchr(" \t\r\n", *end))
-            end++;
-        if (end != r->body + r->len) {
-            cJSON_Delete(j);
-            j = NULL;
-        }
-    }
-    return j;
 }
 
 static bool utf8_valid(const unsigned char *s, size_t n)
@@ -324,13 +127,13 @@ static const char *str_of(const cJSON *o, const char *key)
 
 Test(faults, latency_delays_without_blocking_other_connections)
 {
-    int s = sim_start("7", ARGS("--fault", "latency:1000@" V2 "/services.json"));
+    int s = harness_sims_start("7", START, ARGS("--fault", "latency:1000@" V2 "/services.json"));
     /* More delayed requests than the server has threads, and one undelayed: if a delay held
      * a thread, they would queue and the total would pass two seconds. */
     const char *paths[] = {V2 "/services.json", V2 "/services.json", V2 "/services.json",
                            V2 "/services.json", V2 "/services.json", V2 "/services.json",
                            V2 "/services.json", V2 "/services.json", "/units.json"};
-    struct resp r[9];
+    struct harness_resp r[9];
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     get_parallel(s, paths, r, 9);
@@ -345,26 +148,26 @@ Test(faults, latency_delays_without_blocking_other_connections)
     cr_assert_lt(r[8].seconds, 0.5, "the undelayed request waited %.3f s", r[8].seconds);
     cr_assert_lt(wall, 1.9, "delays were serialised: %.3f s", wall);
     for (int i = 0; i < 9; i++)
-        resp_free(&r[i]);
+        harness_resp_free(&r[i]);
 
-    int j = sim_start("7", ARGS("--fault", "latency:200-400"));
+    int j = harness_sims_start("7", START, ARGS("--fault", "latency:200-400"));
     for (int i = 0; i < 5; i++) {
-        struct resp x = get(j, "/units.json");
+        struct harness_resp x = get(j, "/units.json");
         cr_assert(x.seconds >= 0.19 && x.seconds < 0.7, "jittered latency %.3f s", x.seconds);
-        resp_free(&x);
+        harness_resp_free(&x);
     }
 }
 
 Test(faults, slow_body_holds_its_rate_and_blocks_nobody)
 {
-    int s = sim_start("7", ARGS("--fault", "slow:50000@" REQS));
+    int s = harness_sims_start("7", START, ARGS("--fault", "slow:50000@" REQS));
     const char *paths[] = {REQS "?page_size=200", "/units.json", V2 "/services.json"};
-    struct resp r[3];
+    struct harness_resp r[3];
     get_parallel(s, paths, r, 3);
     cr_assert_eq(r[0].rc, CURLE_OK, "%s", r[0].errbuf);
     cr_assert_eq(r[0].status, 200);
     cr_assert_eq((long long)r[0].len, r[0].content_length, "the whole body arrives");
-    cJSON *j = parse_whole(&r[0]);
+    cJSON *j = harness_json_whole(&r[0]);
     cr_assert_not_null(j, "a slow body is still a good body");
     cJSON_Delete(j);
     double rate = (double)r[0].len / r[0].seconds;
@@ -379,102 +182,104 @@ Test(faults, slow_body_holds_its_rate_and_blocks_nobody)
                      r[i].seconds);
     }
     for (int i = 0; i < 3; i++)
-        resp_free(&r[i]);
+        harness_resp_free(&r[i]);
 }
 
 Test(faults, status_codes_with_retry_after)
 {
-    int s =
-        sim_start("7", ARGS("--fault", "status:503:30@" REQS, "--fault", "status:429:5@/units.json",
-                            "--fault", "status:500@" V2 "/services"));
+    int s = harness_sims_start("7", START,
+                               ARGS("--fault", "status:503:30@" REQS, "--fault",
+                                    "status:429:5@/units.json", "--fault",
+                                    "status:500@" V2 "/services"));
     struct {
         const char *path;
         long status;
         const char *retry_after;
     } cases[] = {{REQS, 503, "30"}, {"/units.json", 429, "5"}, {V2 "/services.json", 500, ""}};
     for (size_t i = 0; i < 3; i++) {
-        struct resp r = get(s, cases[i].path);
+        struct harness_resp r = get(s, cases[i].path);
         cr_assert_eq(r.rc, CURLE_OK);
         cr_assert_eq(r.status, cases[i].status);
         cr_assert_str_eq(r.retry_after, cases[i].retry_after);
         cr_assert_str_eq(r.ctype, "application/json; charset=utf-8");
         cr_assert_str_eq(r.etag, "", "no validator on an error");
-        cJSON *j = parse_whole(&r);
+        cJSON *j = harness_json_whole(&r);
         cr_assert(cJSON_IsArray(j), "an Open311 error list: %s", r.body);
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(j, 0), "code");
         cr_assert(cJSON_IsNumber(code) && code->valueint == cases[i].status);
         cJSON_Delete(j);
-        resp_free(&r);
+        harness_resp_free(&r);
     }
-    struct resp ok = get(s, V2 "/discovery.json");
+    struct harness_resp ok = get(s, V2 "/discovery.json");
     cr_assert_eq(ok.status, 200, "other paths are untouched");
-    resp_free(&ok);
+    harness_resp_free(&ok);
 }
 
 Test(faults, reset_before_and_during_the_body)
 {
-    int s = sim_start("7", ARGS("--fault", "reset@/units.json", "--fault", "reset:1000@" REQS));
-    struct resp a = get(s, "/units.json");
+    int s = harness_sims_start("7", START,
+                               ARGS("--fault", "reset@/units.json", "--fault", "reset:1000@" REQS));
+    struct harness_resp a = get(s, "/units.json");
     cr_assert_eq(a.rc, CURLE_RECV_ERROR, "curl %d: %s", a.rc, a.errbuf);
     cr_assert(strstr(a.errbuf, "reset"), "a TCP reset: %s", a.errbuf);
     cr_assert_eq(a.status, 0, "no response at all");
     cr_assert_eq(a.len, 0);
-    struct resp b = get(s, REQS);
+    struct harness_resp b = get(s, REQS);
     cr_assert_eq(b.rc, CURLE_RECV_ERROR, "curl %d: %s", b.rc, b.errbuf);
     cr_assert_eq(b.status, 200, "headers went out first");
     cr_assert_gt(b.content_length, 100000);
     cr_assert_leq(b.len, 1000);
-    struct resp c = get(s, V2 "/services.json");
+    struct harness_resp c = get(s, V2 "/services.json");
     cr_assert_eq(c.rc, CURLE_OK, "the server lives on");
-    resp_free(&a);
-    resp_free(&b);
-    resp_free(&c);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
+    harness_resp_free(&c);
 }
 
 Test(faults, truncate_closes_short_of_content_length)
 {
-    int s =
-        sim_start("7", ARGS("--fault", "truncate@/units.json", "--fault", "truncate:1000@" REQS));
-    struct resp a = get(s, "/units.json");
+    int s = harness_sims_start(
+        "7", START, ARGS("--fault", "truncate@/units.json", "--fault", "truncate:1000@" REQS));
+    struct harness_resp a = get(s, "/units.json");
     cr_assert_eq(a.rc, CURLE_PARTIAL_FILE, "curl %d: %s", a.rc, a.errbuf);
     cr_assert_eq(a.status, 200);
     cr_assert_eq((long long)a.len, a.content_length / 2, "%zu of %lld", a.len, a.content_length);
-    struct resp b = get(s, REQS);
+    struct harness_resp b = get(s, REQS);
     cr_assert_eq(b.rc, CURLE_PARTIAL_FILE);
     cr_assert_eq(b.len, 1000);
     /* With gzip the cut is in the compressed bytes. */
-    struct resp z = get_hdr(s, "/units.json", "Accept-Encoding: gzip");
+    struct harness_resp z = get_hdr(s, "/units.json", "Accept-Encoding: gzip");
     cr_assert_eq(z.rc, CURLE_PARTIAL_FILE);
     cr_assert_str_eq(z.cenc, "gzip");
     cr_assert_eq((long long)z.len, z.content_length / 2);
-    resp_free(&a);
-    resp_free(&b);
-    resp_free(&z);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
+    harness_resp_free(&z);
 }
 
 Test(faults, malformed_json_in_three_shapes)
 {
-    int s = sim_start("7", ARGS("--fault", "malformed@" REQS));
+    int s = harness_sims_start("7", START, ARGS("--fault", "malformed@" REQS));
     bool seen_prefix = false, seen_comma = false, seen_cut = false;
     for (int i = 0; i < 3; i++) {
-        struct resp r = get(s, REQS "?page_size=5");
+        struct harness_resp r = get(s, REQS "?page_size=5");
         cr_assert_eq(r.rc, CURLE_OK, "the transfer itself is complete");
         cr_assert_eq(r.status, 200);
         cr_assert_str_eq(r.ctype, "application/json; charset=utf-8");
-        cr_assert_null(parse_whole(&r), "variant %d parsed: %.80s", i, r.body);
+        cr_assert_null(harness_json_whole(&r), "variant %d parsed: %.80s", i, r.body);
         seen_prefix |= !strncmp(r.body, ")]}'", 4);
         seen_comma |= r.len > 2 && !strcmp(r.body + r.len - 2, ",]");
         seen_cut |= r.body[r.len - 1] != ']';
-        resp_free(&r);
+        harness_resp_free(&r);
     }
     cr_assert(seen_prefix && seen_comma && seen_cut);
 }
 
 Test(faults, wrong_types_everywhere)
 {
-    int s = sim_start("7", ARGS("--fault", "wrongtypes@" REQS));
-    struct resp r = get(s, REQS "?page_size=20&extensions=true");
-    cJSON *j = parse_whole(&r);
+    int s = harness_sims_start("7", START, ARGS("--fault", "wrongtypes@" REQS));
+    struct harness_resp r = get(s, REQS "?page_size=20&extensions=true");
+    cJSON *j = harness_json_whole(&r);
     cr_assert(cJSON_IsArray(j), "still JSON, same shape at the top");
     cr_assert_eq(cJSON_GetArraySize(j), 20);
     int strings = 0, numbers_as_strings = 0;
@@ -494,27 +299,27 @@ Test(faults, wrong_types_everywhere)
     cr_assert_eq(strings, 0, "no id is a string any more");
     cr_assert_gt(numbers_as_strings, 10);
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(faults, oversize_body_is_valid_json)
 {
-    int s = sim_start("7", ARGS("--fault", "oversize:20M@" V2 "/services.json"));
-    struct resp r = get_hdr(s, V2 "/services.json", "Accept-Encoding: gzip");
+    int s = harness_sims_start("7", START, ARGS("--fault", "oversize:20M@" V2 "/services.json"));
+    struct harness_resp r = get_hdr(s, V2 "/services.json", "Accept-Encoding: gzip");
     cr_assert_eq(r.rc, CURLE_OK, "%s", r.errbuf);
     cr_assert_eq(r.len, 20u << 20);
     cr_assert_eq(r.content_length, 20LL << 20);
     cr_assert_str_eq(r.cenc, "", "padding is sent as it is, never compressed");
-    cJSON *j = parse_whole(&r);
+    cJSON *j = harness_json_whole(&r);
     cr_assert(cJSON_IsArray(j) && cJSON_GetArraySize(j) >= 10, "padding keeps the document");
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(faults, invalid_utf8_in_text_only)
 {
-    int s = sim_start("7", ARGS("--fault", "badutf8@" REQS));
-    struct resp r = get(s, REQS "?page_size=50&extensions=true");
+    int s = harness_sims_start("7", START, ARGS("--fault", "badutf8@" REQS));
+    struct harness_resp r = get(s, REQS "?page_size=50&extensions=true");
     cr_assert_eq(r.status, 200);
     cr_assert_not(utf8_valid((const unsigned char *)r.body, r.len), "invalid UTF-8 on the wire");
     int bad = 0;
@@ -522,7 +327,7 @@ Test(faults, invalid_utf8_in_text_only)
         bad += (unsigned char)r.body[i] == 0xFF || (unsigned char)r.body[i] == 0xC0 ||
                ((unsigned char)r.body[i] == 0xED && (unsigned char)r.body[i + 1] == 0xA0);
     cr_assert_gt(bad, 3, "several kinds of bad sequence");
-    cJSON *j = parse_whole(&r);
+    cJSON *j = harness_json_whole(&r);
     cr_assert(cJSON_IsArray(j), "the JSON structure survives");
     const cJSON *it;
     cJSON_ArrayForEach(it, j)
@@ -533,15 +338,15 @@ Test(faults, invalid_utf8_in_text_only)
                                  strlen(str_of(it, "description"))));
     }
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
 }
 
 Test(faults, hostile_text_stays_valid_json)
 {
-    int s = sim_start("7", ARGS("--fault", "hostile@" V2));
-    struct resp r = get(s, REQS "?page_size=50&extensions=true");
+    int s = harness_sims_start("7", START, ARGS("--fault", "hostile@" V2));
+    struct harness_resp r = get(s, REQS "?page_size=50&extensions=true");
     cr_assert(utf8_valid((const unsigned char *)r.body, r.len), "hostile is valid UTF-8");
-    cJSON *j = parse_whole(&r);
+    cJSON *j = harness_json_whole(&r);
     cr_assert(cJSON_IsArray(j), "hostile text keeps JSON valid");
     bool esc = false, osc = false, rlo = false, c1 = false, csi_clear = false;
     const cJSON *it;
@@ -562,60 +367,61 @@ Test(faults, hostile_text_stays_valid_json)
     }
     cr_assert(esc && osc && csi_clear && rlo && c1);
     cJSON_Delete(j);
-    resp_free(&r);
+    harness_resp_free(&r);
     /* Dates and codes are left alone, so a client keeps the records. */
-    struct resp d = get(s, V2 "/discovery.json");
-    cJSON *dj = parse_whole(&d);
+    struct harness_resp d = get(s, V2 "/discovery.json");
+    cJSON *dj = harness_json_whole(&d);
     cr_assert_str_eq(str_of(dj, "changeset"), "2026-01-01T00:00:00+07:00");
     cJSON_Delete(dj);
-    resp_free(&d);
+    harness_resp_free(&d);
 }
 
 Test(faults, etag_churn)
 {
-    int s = sim_start("7", ARGS("--fault", "etag-churn@/units.json"));
-    struct resp a = get(s, "/units.json");
+    int s = harness_sims_start("7", START, ARGS("--fault", "etag-churn@/units.json"));
+    struct harness_resp a = get(s, "/units.json");
     char inm[120];
     snprintf(inm, sizeof inm, "If-None-Match: %s", a.etag);
-    struct resp b = get_hdr(s, "/units.json", inm);
+    struct harness_resp b = get_hdr(s, "/units.json", inm);
     cr_assert_eq(b.status, 200, "a churned ETag never validates");
     cr_assert_str_neq(a.etag, b.etag);
     cr_assert_eq(a.len, b.len);
     cr_assert_eq(memcmp(a.body, b.body, a.len), 0, "the body does not change");
     /* Unaffected paths keep stable validators. */
-    struct resp c = get(s, V2 "/services.json");
+    struct harness_resp c = get(s, V2 "/services.json");
     snprintf(inm, sizeof inm, "If-None-Match: %s", c.etag);
-    struct resp d = get_hdr(s, V2 "/services.json", inm);
+    struct harness_resp d = get_hdr(s, V2 "/services.json", inm);
     cr_assert_eq(d.status, 304);
-    resp_free(&a);
-    resp_free(&b);
-    resp_free(&c);
-    resp_free(&d);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
+    harness_resp_free(&c);
+    harness_resp_free(&d);
 }
 
 Test(faults, html_instead_of_json)
 {
-    int s = sim_start("7", ARGS("--fault", "html@" V2, "--fault", "status:502@" V2 "/services"));
-    struct resp a = get(s, REQS);
+    int s = harness_sims_start(
+        "7", START, ARGS("--fault", "html@" V2, "--fault", "status:502@" V2 "/services"));
+    struct harness_resp a = get(s, REQS);
     cr_assert_eq(a.status, 200);
     cr_assert_str_eq(a.ctype, "text/html; charset=utf-8");
     cr_assert(!strncmp(a.body, "<!DOCTYPE html>", 15));
-    struct resp b = get(s, V2 "/services.json");
+    struct harness_resp b = get(s, V2 "/services.json");
     cr_assert_eq(b.status, 502, "html with a status: a proxy's error page");
     cr_assert(!strncmp(b.body, "<!DOCTYPE html>", 15));
-    resp_free(&a);
-    resp_free(&b);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
 }
 
 Test(faults, global_fault_hits_every_path)
 {
-    int s = sim_start("7", ARGS("--fault", "status:503:7"));
+    int s = harness_sims_start("7", START, ARGS("--fault", "status:503:7"));
     const char *paths[] = {"/units.json", REQS, V2 "/discovery.json", "/no/such/thing"};
     for (size_t i = 0; i < 4; i++) {
-        struct resp r = get(s, paths[i]);
+        struct harness_resp r = get(s, paths[i]);
         cr_assert_eq(r.status, 503, "%s", paths[i]);
         cr_assert_str_eq(r.retry_after, "7");
-        resp_free(&r);
+        harness_resp_free(&r);
     }
 }
 
@@ -624,14 +430,14 @@ Test(faults, global_fault_hits_every_path)
 static void truncation_pattern(int slot, char *out, int n)
 {
     for (int i = 0; i < n; i++) {
-        struct resp r = get(slot, "/units.json");
+        struct harness_resp r = get(slot, "/units.json");
         cr_assert(r.rc == CURLE_OK || r.rc == CURLE_PARTIAL_FILE, "%s", r.errbuf);
         out[i] = r.rc == CURLE_OK ? '.' : 'T';
-        resp_free(&r);
+        harness_resp_free(&r);
         /* Requests elsewhere do not move the fault's count. */
-        struct resp other = get(slot, V2 "/services.json");
+        struct harness_resp other = get(slot, V2 "/services.json");
         cr_assert_eq(other.rc, CURLE_OK);
-        resp_free(&other);
+        harness_resp_free(&other);
     }
     out[n] = '\0';
 }
@@ -639,7 +445,8 @@ static void truncation_pattern(int slot, char *out, int n)
 Test(faults, probability_draws_are_deterministic)
 {
     const char *const *args = ARGS("--fault", "truncate@/units.json%0.5");
-    int a = sim_start("7", args), b = sim_start("7", args), c = sim_start("8", args);
+    int a = harness_sims_start("7", START, args), b = harness_sims_start("7", START, args),
+        c = harness_sims_start("8", START, args);
     char pa[41], pb[41], pc[41];
     truncation_pattern(a, pa, 40);
     truncation_pattern(b, pb, 40);
@@ -656,29 +463,30 @@ Test(faults, probability_draws_are_deterministic)
  * a clean server's. */
 Test(faults, unaffected_paths_stay_identical)
 {
-    int clean = sim_start("7", NULL);
-    int faulty = sim_start("7", ARGS("--fault", "hostile@/units.json", "--fault",
-                                     "latency:100@/units.json", "--fault", "truncate%0.5@/x"));
-    struct resp a = get(clean, REQS "?extensions=true");
-    struct resp b = get(faulty, REQS "?extensions=true");
+    int clean = harness_sims_start("7", START, NULL);
+    int faulty = harness_sims_start("7", START,
+                                    ARGS("--fault", "hostile@/units.json", "--fault",
+                                         "latency:100@/units.json", "--fault", "truncate%0.5@/x"));
+    struct harness_resp a = get(clean, REQS "?extensions=true");
+    struct harness_resp b = get(faulty, REQS "?extensions=true");
     cr_assert_eq(a.len, b.len);
     cr_assert_eq(memcmp(a.body, b.body, a.len), 0);
     cr_assert_str_eq(a.etag, b.etag);
-    resp_free(&a);
-    resp_free(&b);
+    harness_resp_free(&a);
+    harness_resp_free(&b);
 }
 
 /* MHD aborts when stopped with suspended connections: a SIGTERM in the middle of a latency or
  * a slow body must still exit 0. */
 Test(faults, stop_while_connections_are_parked)
 {
-    int s =
-        sim_start("7", ARGS("--fault", "latency:20000@/units.json", "--fault", "slow:1000@" REQS));
+    int s = harness_sims_start(
+        "7", START, ARGS("--fault", "latency:20000@/units.json", "--fault", "slow:1000@" REQS));
     pid_t client = fork();
     cr_assert_geq(client, 0);
     if (client == 0) {
         const char *paths[] = {"/units.json", "/units.json", REQS, REQS};
-        struct resp r[4];
+        struct harness_resp r[4];
         get_parallel(s, paths, r, 4);
         _exit(0);
     }
@@ -686,7 +494,7 @@ Test(faults, stop_while_connections_are_parked)
     nanosleep(&ts, NULL);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int status = sim_stop(s);
+    int status = harness_sims_stop(s);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
     cr_assert_lt(t1.tv_sec - t0.tv_sec, 4, "stopping waited for the parked connections");

@@ -4,24 +4,16 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 #include "citydeck/aqi.h"
 #include "citydeck/clock.h"
 #include "citydeck/sensors.h"
@@ -29,212 +21,36 @@
 
 #define START "2026-03-02T08:00:00+07:00"
 #define ROOT "/sta/v1.1"
-#define MAX_SIMS 4
 #define MAX_PAGES 200
 #define SLOT_MS 300000LL
 #define HISTORY_SLOTS 2016 /* 7 days of 5-minute readings */
 
 /* ---- the simulator as a child process ------------------------------------------------------ */
 
-static struct {
-    pid_t pid;
-    int port;
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, timeout_ms) <= 0)
-            return -1;
-        if (read(fd, buf + len, 1) <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-/* Starts citydeck-sim frozen at start with seed and extra arguments (NULL-terminated); returns
- * the slot. */
-static int sim_start_with(const char *seed, const char *start, const char *const *extra)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = sim_path();
-    const char *fixed[] = {"--port", "0", "--speed", "0", "--seed", seed, "--start", start};
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        argv[argc++] = fixed[i];
-    for (int i = 0; extra && extra[i] && argc < 31; i++)
-        argv[argc++] = extra[i];
-    argv[argc] = NULL;
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        /* Dies with the test process even if a test crashes before the fixture's stop. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(sim_path(), (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 15000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1,
-                 "unexpected first line: %s", line);
-    return slot;
-}
-
-static int sim_start(const char *seed)
-{
-    return sim_start_with(seed, START, NULL);
-}
-
-static void sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return;
-    kill(sims[slot].pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-}
-
 /* Runs the simulator to completion (it must fail before listening); returns its exit code. */
 static int sim_run_failing(const char *const *extra)
 {
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = sim_path();
-    const char *fixed[] = {"--port", "0", "--speed", "0", "--seed", "7", "--start", START};
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        argv[argc++] = fixed[i];
-    for (int i = 0; extra[i] && argc < 31; i++)
-        argv[argc++] = extra[i];
-    argv[argc] = NULL;
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        int null = open("/dev/null", 1);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        execv(sim_path(), (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    for (int i = 0; i < 1000; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
+    const char *args[32] = {"--speed", "0", "--seed", "7", "--start", START};
+    for (int i = 0; extra[i] && i + 7 < 32; i++)
+        args[6 + i] = extra[i];
+    return harness_sim_run(args);
 }
 
 static void setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sim_start("7");
+    harness_sims_start("7", START, NULL);
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
 TestSuite(sim_sta, .init = setup, .fini = teardown, .timeout = 90);
 
 /* ---- HTTP ---------------------------------------------------------------------------------- */
-
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char ctype[128];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t add = size * n;
-    r->body = realloc(r->body, r->len + add + 1);
-    memcpy(r->body + r->len, p, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t len = size * n;
-    if (len > 13 && strncasecmp(p, "Content-Type:", 13) == 0) {
-        const char *v = p + 13;
-        while (*v == ' ')
-            v++;
-        size_t k = (size_t)(p + len - v);
-        while (k && (v[k - 1] == '\r' || v[k - 1] == '\n'))
-            k--;
-        snprintf(r->ctype, sizeof r->ctype, "%.*s", (int)k, v);
-    }
-    return len;
-}
-
-static struct resp get_url(const char *url)
-{
-    struct resp r = {0};
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    CURLcode rc = curl_easy_perform(c);
-    cr_assert_eq(rc, CURLE_OK, "GET %s: %s", url, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_easy_cleanup(c);
-    if (!r.body)
-        r.body = calloc(1, 1);
-    return r;
-}
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
@@ -254,28 +70,17 @@ static char *fmt(const char *f, ...)
 
 static char *base_of(int slot)
 {
-    return fmt("http://127.0.0.1:%d", sims[slot].port);
+    return fmt("http://127.0.0.1:%d", harness_sims[slot].port);
 }
 
 static char *root_of(int slot)
 {
-    return fmt("http://127.0.0.1:%d" ROOT, sims[slot].port);
-}
-
-/* GET base + path (path already percent-encoded where needed). */
-static struct resp get(int slot, const char *path)
-{
-    char *base = base_of(slot);
-    char *url = fmt("%s%s", base, path);
-    struct resp r = get_url(url);
-    free(base);
-    free(url);
-    return r;
+    return fmt("http://127.0.0.1:%d" ROOT, harness_sims[slot].port);
 }
 
 static cJSON *get_json(int slot, const char *path, long want_status)
 {
-    struct resp r = get(slot, path);
+    struct harness_resp r = harness_sim_get(slot, path);
     cr_assert_eq(r.status, want_status, "GET %s: %ld (%s)", path, r.status, r.body);
     cJSON *j = cJSON_Parse(r.body);
     cr_assert_not_null(j, "GET %s: not JSON: %.200s", path, r.body);
@@ -312,7 +117,7 @@ static void fleet_fetch(int slot, int top, struct fleet *f)
     f->count = -1;
     while (url) {
         cr_assert_lt(f->npages, MAX_PAGES, "nextLink never ends");
-        struct resp r = get_url(url);
+        struct harness_resp r = harness_http(url, NULL);
         cr_assert_eq(r.status, 200, "GET %s: %ld %s", url, r.status, r.body);
         char err[300];
         struct sensor_batch *b =
@@ -366,7 +171,7 @@ static size_t observations_fetch(int slot, const char *path, const char *ds,
         *count = -1;
     while (url) {
         cr_assert_lt(pages++, MAX_PAGES);
-        struct resp r = get_url(url);
+        struct harness_resp r = harness_http(url, NULL);
         cr_assert_eq(r.status, 200, "GET %s: %ld %s", url, r.status, r.body);
         char err[300];
         struct sensor_batch *b = sensorthings_parse_observations(r.body, r.len, ds, false,
@@ -422,7 +227,7 @@ static int first_of_kind(int slot, const char *kind, char *unit_code, size_t n)
 
 Test(sim_sta, service_root_is_v1_1)
 {
-    struct resp r = get(0, ROOT);
+    struct harness_resp r = harness_sim_get(0, ROOT);
     cr_assert_eq(r.status, 200);
     char err[300];
     struct sensorthings_root *root = sensorthings_parse_root(r.body, r.len, err, sizeof err);
@@ -434,7 +239,7 @@ Test(sim_sta, service_root_is_v1_1)
     for (size_t i = 0; i < 6; i++) {
         const char *u = sensorthings_root_url(root, sets[i]);
         cr_assert_not_null(u, "%s listed", sets[i]);
-        struct resp e = get_url(u);
+        struct harness_resp e = harness_http(u, NULL);
         cr_assert_eq(e.status, 200, "%s: %ld", u, e.status);
         free(e.body);
     }
@@ -688,7 +493,7 @@ Test(sim_sta, filter_by_time_range_returns_only_that_range)
     char *root = root_of(0);
     int64_t since = clock_parse_iso("2026-03-02T06:00:00+07:00", 0, NULL) * 1000 + 500;
     char *url = sensorthings_observations_url(root, "3", false, since, 0);
-    struct resp r = get_url(url);
+    struct harness_resp r = harness_http(url, NULL);
     cr_assert_eq(r.status, 200, "%s: %s", url, r.body);
     char err[300];
     struct sensor_batch *b =
@@ -759,7 +564,7 @@ Test(sim_sta, filter_by_id_and_by_property)
 
 static void assert_frost_error(int slot, const char *path, long code)
 {
-    struct resp r = get(slot, path);
+    struct harness_resp r = harness_sim_get(slot, path);
     cr_assert_eq(r.status, code, "%s: %ld %s", path, r.status, r.body);
     cJSON *j = cJSON_Parse(r.body);
     cr_assert_not_null(j, "%s: error body is JSON", path);
@@ -804,7 +609,7 @@ Test(sim_sta, single_entities_and_navigation)
     cr_assert_str_eq(cJSON_GetObjectItem(t, "@iot.selfLink")->valuestring, self);
     /* Navigation links resolve, and lead back. */
     const char *dsl = cJSON_GetObjectItem(t, "Datastreams@iot.navigationLink")->valuestring;
-    struct resp r = get_url(dsl);
+    struct harness_resp r = harness_http(dsl, NULL);
     cr_assert_eq(r.status, 200);
     char err[300];
     struct sensor_batch *b = sensorthings_parse_sensors(r.body, r.len, NULL, err, sizeof err);
@@ -820,7 +625,7 @@ Test(sim_sta, single_entities_and_navigation)
     sensor_batch_free(b);
     free(r.body);
     /* The Location is a GeoJSON Point the adapter reads. */
-    r = get(0, ROOT "/Things(1)/Locations(1)");
+    r = harness_sim_get(0, ROOT "/Things(1)/Locations(1)");
     cr_assert_eq(r.status, 200);
     double lat, lon;
     cr_assert(sensorthings_parse_point(r.body, r.len, &lat, &lon, err, sizeof err), "%s", err);
@@ -837,18 +642,18 @@ Test(sim_sta, single_entities_and_navigation)
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(props, "value")), 1);
     cJSON *latest = get_json(0, ROOT "/Datastreams(1)/Observations?$top=1", 200);
     cJSON *o = cJSON_GetArrayItem(cJSON_GetObjectItem(latest, "value"), 0);
-    r = get_url(cJSON_GetObjectItem(o, "@iot.selfLink")->valuestring);
+    r = harness_http(cJSON_GetObjectItem(o, "@iot.selfLink")->valuestring, NULL);
     cr_assert_eq(r.status, 200);
     b = sensorthings_parse_observations(r.body, r.len, "1", false, NULL, err, sizeof err);
     cr_assert_not_null(b, "%s", err);
     cr_assert_eq(b->items[0].n_obs, 1);
     sensor_batch_free(b);
     free(r.body);
-    r = get_url(cJSON_GetObjectItem(o, "Datastream@iot.navigationLink")->valuestring);
+    r = harness_http(cJSON_GetObjectItem(o, "Datastream@iot.navigationLink")->valuestring, NULL);
     cr_assert_eq(r.status, 200);
     cr_assert(strstr(r.body, "\"@iot.id\":1,"));
     free(r.body);
-    r = get(0, ROOT "/Things(1)/name/$value");
+    r = harness_sim_get(0, ROOT "/Things(1)/name/$value");
     cr_assert_eq(r.status, 200);
     cr_assert_str_eq(r.body, cJSON_GetObjectItem(t, "name")->valuestring);
     free(r.body);
@@ -890,8 +695,8 @@ Test(sim_sta, select_and_nested_expand_options)
         if (count > 1) {
             /* The last Datastream first, and a link to the rest. */
             cr_assert_not_null(cJSON_GetObjectItem(t, "Datastreams@iot.nextLink"));
-            struct resp r =
-                get_url(cJSON_GetObjectItem(t, "Datastreams@iot.nextLink")->valuestring);
+            struct harness_resp r =
+                harness_http(cJSON_GetObjectItem(t, "Datastreams@iot.nextLink")->valuestring, NULL);
             cJSON *rest = cJSON_Parse(r.body);
             cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(rest, "value")), 1);
             cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(rest, "value"), 0);
@@ -913,8 +718,8 @@ Test(sim_sta, select_and_nested_expand_options)
 Test(sim_sta, data_array_result_format)
 {
     char err[300];
-    struct resp r =
-        get(0, ROOT "/Datastreams(1)/Observations?$top=12&$resultFormat=dataArray&$count=true");
+    struct harness_resp r = harness_sim_get(
+        0, ROOT "/Datastreams(1)/Observations?$top=12&$resultFormat=dataArray&$count=true");
     cr_assert_eq(r.status, 200);
     struct sensor_batch *b =
         sensorthings_parse_observations(r.body, r.len, NULL, false, NULL, err, sizeof err);
@@ -1019,7 +824,7 @@ static size_t metrics_parse(const char *body, struct sample **out)
 
 Test(sim_sta, metrics_text_format_equals_latest_observations)
 {
-    struct resp r = get(0, "/metrics");
+    struct harness_resp r = harness_sim_get(0, "/metrics");
     cr_assert_eq(r.status, 200);
     cr_assert(strstr(r.ctype, "text/plain") && strstr(r.ctype, "version=0.0.4"), "%s", r.ctype);
     struct sample *s;
@@ -1051,10 +856,10 @@ Test(sim_sta, metrics_text_format_equals_latest_observations)
 /* Bodies with the port (which differs between runs) taken out of the links. */
 static char *body_without_port(int slot, const char *path)
 {
-    struct resp r = get(slot, path);
+    struct harness_resp r = harness_sim_get(slot, path);
     cr_assert_eq(r.status, 200, "%s", path);
     char port[16];
-    snprintf(port, sizeof port, ":%d/", sims[slot].port);
+    snprintf(port, sizeof port, ":%d/", harness_sims[slot].port);
     size_t pl = strlen(port);
     char *out = malloc(r.len + 1), *o = out;
     for (const char *p = r.body; *p;) {
@@ -1073,8 +878,8 @@ static char *body_without_port(int slot, const char *path)
 
 Test(sim_sta, same_seed_same_bytes_other_seed_differs)
 {
-    int same = sim_start("7");
-    int other = sim_start("8");
+    int same = harness_sims_start("7", START, NULL);
+    int other = harness_sims_start("8", START, NULL);
     static const char *const paths[] = {
         ROOT "/Things?$expand=Locations,Datastreams($expand=Observations($top=1;$orderby="
              "phenomenonTime%20desc))",
@@ -1119,7 +924,7 @@ Test(sim_sta, forced_aqi_episode_crosses_into_a_worse_band_and_ends)
     char spec[96];
     snprintf(spec, sizeof spec, "aqi@2026-03-02T10:00:00+07:00:%s", unit);
     const char *extra[] = {"--episode-rate", "0", "--episode", spec, NULL};
-    int s = sim_start_with("7", "2026-03-05T08:00:00+07:00", extra);
+    int s = harness_sims_start("7", "2026-03-05T08:00:00+07:00", extra);
     struct sensor_obs *obs;
     size_t n = readings(s, pm25 + 2, "2026-03-02T01:00:00Z", "2026-03-03T09:00:00Z", &obs);
     cr_assert_eq(n, 32 * 12 + 1);
@@ -1173,11 +978,11 @@ Test(sim_sta, forced_flood_crosses_level_one_then_two_and_recedes)
     char spec[96];
     snprintf(spec, sizeof spec, "flood@2026-03-01T00:00:00+07:00:%s", unit);
     const char *extra[] = {"--episode-rate", "0", "--episode", spec, NULL};
-    int s = sim_start_with("7", "2026-03-06T08:00:00+07:00", extra);
+    int s = harness_sims_start("7", "2026-03-06T08:00:00+07:00", extra);
     /* The alarm levels as the console reads them. */
     char path[128];
     snprintf(path, sizeof path, ROOT "/Datastreams(%d)", gauge);
-    struct resp r = get(s, path);
+    struct harness_resp r = harness_sim_get(s, path);
     char err[300];
     struct sensor_batch *b = sensorthings_parse_sensors(r.body, r.len, NULL, err, sizeof err);
     cr_assert_not_null(b, "%s", err);
@@ -1215,8 +1020,8 @@ Test(sim_sta, forced_flood_crosses_level_one_then_two_and_recedes)
     /* /metrics at the start of a flood run shows the episode. */
     snprintf(spec, sizeof spec, "flood@2026-03-02T00:00:00+07:00:%s", unit);
     const char *extra2[] = {"--episode-rate", "0", "--episode", spec, NULL};
-    int s2 = sim_start_with("7", "2026-03-02T20:00:00+07:00", extra2);
-    r = get(s2, "/metrics");
+    int s2 = harness_sims_start("7", "2026-03-02T20:00:00+07:00", extra2);
+    r = harness_sim_get(s2, "/metrics");
     cr_assert(strstr(r.body, "citydeck_sim_episodes_active{kind=\"flood\"} 1\n"), "%s",
               strstr(r.body, "citydeck_sim_episodes_active"));
     free(r.body);
@@ -1234,6 +1039,6 @@ Test(sim_sta, bad_episode_options_exit_2)
     cr_assert_eq(sim_run_failing(rate), 2);
     /* Without a unit one is chosen: the simulator starts. */
     const char *any[] = {"--episode", "flood@2026-03-02T10:00:00+07:00", NULL};
-    int s = sim_start_with("7", START, any);
-    cr_assert_gt(sims[s].port, 0);
+    int s = harness_sims_start("7", START, any);
+    cr_assert_gt(harness_sims[s].port, 0);
 }

@@ -4,22 +4,13 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/prctl.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "citydeck-config.h"
+#include "harness.h"
 #include "citydeck/indicators.h"
 #include "citydeck/jsonstat.h"
 #include "citydeck/pxweb.h"
@@ -29,102 +20,18 @@
 #define XA "/stats/chi-tieu-xa.json"
 #define TINH "/stats/chi-tieu-tinh.json"
 #define PX "/stats/api/v1/vi/kt-xh"
-#define MAX_SIMS 4
 
 /* ---- the simulator as a fixture ------------------------------------------------------------ */
-
-/* The children this test process started; Criterion runs each test in its own process. */
-static struct {
-    pid_t pid;
-    int port;
-} sims[MAX_SIMS];
-static int nsims;
-
-static const char *sim_path(void)
-{
-    const char *p = getenv("CITYDECK_SIM");
-    return p && *p ? p : CITYDECK_BUILD_DIR "/citydeck-sim";
-}
-
-static int read_line(int fd, char *buf, size_t n, int timeout_ms)
-{
-    size_t len = 0;
-    while (len + 1 < n) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (poll(&pfd, 1, timeout_ms) <= 0)
-            return -1;
-        if (read(fd, buf + len, 1) <= 0)
-            return -1;
-        if (buf[len] == '\n')
-            break;
-        len++;
-    }
-    buf[len] = '\0';
-    return 0;
-}
-
-/* A frozen hub (--speed 0) on a free loopback port; returns its slot. */
-static int sim_start(const char *seed, const char *start)
-{
-    cr_assert_lt(nsims, MAX_SIMS);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        /* Dies with the test process even if the test crashes before its fixture runs. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(sim_path(), sim_path(), "--port", "0", "--speed", "0", "--seed", seed, "--start",
-              start, (char *)NULL);
-        fprintf(stderr, "exec %s: %s\n", sim_path(), strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    int slot = nsims++;
-    sims[slot].pid = pid;
-    char line[128];
-    int rc = read_line(fds[0], line, sizeof line, 10000);
-    close(fds[0]);
-    cr_assert_eq(rc, 0, "no first line from %s", sim_path());
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &sims[slot].port), 1,
-                 "unexpected first line: %s", line);
-    return slot;
-}
-
-/* SIGTERM to the child's own PID, then wait up to 5 s before SIGKILL. */
-static void sim_stop(int slot)
-{
-    if (sims[slot].pid <= 0)
-        return;
-    kill(sims[slot].pid, SIGTERM);
-    int status;
-    for (int i = 0; i < 500; i++) {
-        pid_t r = waitpid(sims[slot].pid, &status, WNOHANG);
-        if (r == sims[slot].pid || r < 0)
-            break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (i == 499) {
-            kill(sims[slot].pid, SIGKILL);
-            waitpid(sims[slot].pid, &status, 0);
-        }
-    }
-    sims[slot].pid = 0;
-}
 
 static void setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sim_start("7", START);
+    harness_sims_start("7", START, NULL);
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nsims; i++)
-        sim_stop(i);
+    harness_sims_stop_all();
     curl_global_cleanup();
 }
 
@@ -132,75 +39,19 @@ TestSuite(sim_stats, .init = setup, .fini = teardown, .timeout = 90);
 
 /* ---- HTTP ------------------------------------------------------------------------------- */
 
-struct resp {
-    long status;
-    char *body;
-    size_t len;
-    char etag[80];
-};
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t add = size * n;
-    r->body = realloc(r->body, r->len + add + 1);
-    memcpy(r->body + r->len, p, add);
-    r->len += add;
-    r->body[r->len] = '\0';
-    return add;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t len = size * n;
-    if (len > 6 && strncasecmp(p, "ETag:", 5) == 0) {
-        const char *v = p + 5;
-        while (*v == ' ')
-            v++;
-        size_t vl = (size_t)(p + len - v);
-        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n'))
-            vl--;
-        snprintf(r->etag, sizeof r->etag, "%.*s", (int)vl, v);
-    }
-    return len;
-}
-
 /* GET (body NULL) or POST (a JSON body) to the sim in slot. */
-static struct resp http(int slot, const char *path, const char *body)
+static struct harness_resp http(int slot, const char *path, const char *body)
 {
-    struct resp r = {0};
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sims[slot].port, path);
-    CURL *c = curl_easy_init();
-    cr_assert_not_null(c);
-    struct curl_slist *hdrs = NULL;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    if (body) {
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-    CURLcode rc = curl_easy_perform(c);
-    cr_assert_eq(rc, CURLE_OK, "%s: %s", url, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
-    if (!r.body)
-        r.body = calloc(1, 1);
-    return r;
+    struct harness_req q = {.post = body};
+    if (body)
+        q.headers[0] = "Content-Type: application/json";
+    return harness_sim_http(slot, path, &q);
 }
 
 /* A 200 body decoded by the console's decoder; *raw (if asked) is the same body as cJSON. */
 static struct jsonstat_doc *fetch(int slot, const char *path, const char *post, cJSON **raw)
 {
-    struct resp r = http(slot, path, post);
+    struct harness_resp r = http(slot, path, post);
     cr_assert_eq(r.status, 200, "%s -> %ld: %.300s", path, r.status, r.body);
     char err[256] = "";
     struct jsonstat_doc *doc = jsonstat_parse(r.body, r.len, err, sizeof err);
@@ -243,7 +94,7 @@ static const struct jsonstat_dimension *dim(const struct jsonstat_dataset *ds, c
 /* Unit code -> type ("Phường", "Xã", "Đặc khu") from /units.json. */
 static cJSON *units_of(int slot)
 {
-    struct resp r = http(slot, "/units.json", NULL);
+    struct harness_resp r = http(slot, "/units.json", NULL);
     cr_assert_eq(r.status, 200);
     cJSON *j = cJSON_Parse(r.body);
     free(r.body);
@@ -274,7 +125,7 @@ Test(sim_stats, collection_lists_datasets_whose_hrefs_decode)
     cr_assert_eq(col->cls, JSONSTAT_COLLECTION);
     cr_assert_eq(col->nitems, 2);
     char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d", sims[0].port);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", harness_sims[0].port);
     for (size_t i = 0; i < col->nitems; i++) {
         const struct jsonstat_link *it = &col->items[i];
         cr_assert_str_eq(it->cls, "dataset");
@@ -355,7 +206,7 @@ Test(sim_stats, every_unit_of_the_province_is_present)
 
 Test(sim_stats, console_maps_plan_actual_units_and_directions)
 {
-    struct resp r = http(0, XA, NULL);
+    struct harness_resp r = http(0, XA, NULL);
     cr_assert_eq(r.status, 200);
     char err[256] = "";
     struct indicator_batch *b = jsonstat_parse_indicators(r.body, r.len, NULL, err, sizeof err);
@@ -439,7 +290,7 @@ Test(sim_stats, latest_reported_month_is_estimated)
 
 Test(sim_stats, a_month_later_february_appears)
 {
-    int later = sim_start("7", MONTH_LATER);
+    int later = harness_sims_start("7", MONTH_LATER, NULL);
     struct jsonstat_doc *now_doc = fetch(0, XA, NULL, NULL);
     struct jsonstat_doc *later_doc = fetch(later, XA, NULL, NULL);
     const struct jsonstat_dataset *a = only_dataset(now_doc), *b = only_dataset(later_doc);
@@ -578,7 +429,7 @@ Test(sim_stats, get_slices_by_unit_and_period)
         if (!a.missing)
             cr_assert_eq(a.value, b.value);
     }
-    struct resp r = http(0, XA "?period=2031M01", NULL);
+    struct harness_resp r = http(0, XA "?period=2031M01", NULL);
     cr_assert_eq(r.status, 400);
     char err[256] = "";
     cr_assert_null(jsonstat_parse(r.body, r.len, err, sizeof err));
@@ -593,7 +444,7 @@ Test(sim_stats, get_slices_by_unit_and_period)
 
 Test(sim_stats, pxweb_metadata_lists_variables)
 {
-    struct resp r = http(0, PX "/chi-tieu-xa.px", NULL);
+    struct harness_resp r = http(0, PX "/chi-tieu-xa.px", NULL);
     cr_assert_eq(r.status, 200);
     cJSON *meta = cJSON_Parse(r.body);
     free(r.body);
@@ -695,7 +546,7 @@ Test(sim_stats, pxweb_top_and_json_stat_1)
 
 static void expect_px_error(const char *path, const char *body, long status, const char *word)
 {
-    struct resp r = http(0, path, body);
+    struct harness_resp r = http(0, path, body);
     cr_assert_eq(r.status, status, "%s -> %ld: %s", body, r.status, r.body);
     cJSON *j = cJSON_Parse(r.body);
     cr_assert_not_null(j, "the error is JSON: %s", r.body);
@@ -737,10 +588,10 @@ Test(sim_stats, pxweb_errors_are_400_with_a_json_message)
 /* The body with the sim's own address written as HOST, since hrefs carry the port. */
 static char *body_without_port(int slot, const char *path)
 {
-    struct resp r = http(slot, path, NULL);
+    struct harness_resp r = http(slot, path, NULL);
     cr_assert_eq(r.status, 200, "%s -> %ld", path, r.status);
     char host[40];
-    snprintf(host, sizeof host, "127.0.0.1:%d", sims[slot].port);
+    snprintf(host, sizeof host, "127.0.0.1:%d", harness_sims[slot].port);
     size_t hl = strlen(host);
     char *out = malloc(r.len + 1), *o = out;
     for (const char *p = r.body; *p;) {
@@ -759,8 +610,8 @@ static char *body_without_port(int slot, const char *path)
 
 Test(sim_stats, same_seed_same_bytes_other_seed_differs)
 {
-    int again = sim_start("7", START);
-    int other = sim_start("8", START);
+    int again = harness_sims_start("7", START, NULL);
+    int other = harness_sims_start("8", START, NULL);
     const char *paths[] = {"/stats/", XA, TINH, PX "/chi-tieu-xa.px", XA "?period=2026M01"};
     for (size_t i = 0; i < 5; i++) {
         char *a = body_without_port(0, paths[i]);
@@ -774,8 +625,8 @@ Test(sim_stats, same_seed_same_bytes_other_seed_differs)
         free(c);
     }
     /* Without hrefs, the bytes and so the ETag are the same too. */
-    struct resp a = http(0, PX "/chi-tieu-tinh.px", NULL);
-    struct resp b = http(again, PX "/chi-tieu-tinh.px", NULL);
+    struct harness_resp a = http(0, PX "/chi-tieu-tinh.px", NULL);
+    struct harness_resp b = http(again, PX "/chi-tieu-tinh.px", NULL);
     cr_assert_str_eq(a.etag, b.etag);
     cr_assert_neq(a.etag[0], '\0');
     free(a.body);
