@@ -36,11 +36,19 @@ static void on_close(uv_handle_t *h)
     }
 }
 
-static void close_handle(struct demo *d, uv_handle_t *h)
+static void close_handle(uv_handle_t *h)
 {
     if (!uv_is_closing(h))
         uv_close(h, on_close);
-    (void)d;
+}
+
+/* The struct is freed once the last of the three has closed. */
+static void close_all(struct demo *d)
+{
+    uv_timer_stop(&d->timer);
+    close_handle((uv_handle_t *)&d->timer);
+    close_handle((uv_handle_t *)&d->out);
+    close_handle((uv_handle_t *)&d->proc);
 }
 
 static void announce(struct demo *d, const char *url, const char *error)
@@ -101,10 +109,7 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int sig)
         announce(d, NULL, msg);
     }
     if (d->stopping) {
-        uv_timer_stop(&d->timer);
-        close_handle(d, (uv_handle_t *)&d->timer);
-        close_handle(d, (uv_handle_t *)&d->out);
-        close_handle(d, (uv_handle_t *)&d->proc);
+        close_all(d);
     }
 }
 
@@ -139,8 +144,8 @@ char *demo_sim_path(const struct config *cfg)
     return xstrdup("citydeck-sim");
 }
 
-struct demo *demo_start(uv_loop_t *loop, const struct config *cfg, int log_fd,
-                        demo_ready_fn ready, void *arg, char *err, size_t errsz)
+struct demo *demo_start(uv_loop_t *loop, const struct config *cfg, int log_fd, demo_ready_fn ready,
+                        void *arg, char *err, size_t errsz)
 {
     struct demo *d = xcalloc(1, sizeof *d);
     d->ready = ready;
@@ -195,9 +200,7 @@ struct demo *demo_start(uv_loop_t *loop, const struct config *cfg, int log_fd,
         d->stopping = true;
         /* uv_spawn failed: the process handle still has to be closed. */
         d->open_handles++;
-        close_handle(d, (uv_handle_t *)&d->proc);
-        close_handle(d, (uv_handle_t *)&d->out);
-        close_handle(d, (uv_handle_t *)&d->timer);
+        close_all(d);
         return NULL;
     }
     d->open_handles++;
@@ -215,9 +218,7 @@ void demo_stop(struct demo *d)
     d->stopping = true;
     d->announced = true;
     if (d->exited) {
-        close_handle(d, (uv_handle_t *)&d->timer);
-        close_handle(d, (uv_handle_t *)&d->out);
-        close_handle(d, (uv_handle_t *)&d->proc);
+        close_all(d);
         return;
     }
     uv_process_kill(&d->proc, SIGTERM);

@@ -103,8 +103,7 @@ static void draw_topbar(struct ui *u, const struct view_ctx *ctx, int cols)
     snprintf(left, sizeof left, " citydeck │ %s › %s", scope, u->view->ops->title);
     clock_format_iso(ctx->now, ctx->tz_offset_s, stamp, sizeof stamp);
     /* "2026-03-02T08:15:07+07:00" → "02/03/2026 08:15:07" */
-    snprintf(clock, sizeof clock, "%.2s/%.2s/%.4s %.8s ", stamp + 8, stamp + 5, stamp,
-             stamp + 11);
+    snprintf(clock, sizeof clock, "%.2s/%.2s/%.4s %.8s ", stamp + 8, stamp + 5, stamp, stamp + 11);
     if (ctx->read_only) {
         char tmp[80];
         snprintf(tmp, sizeof tmp, "CHỈ XEM │ %s", clock);
@@ -128,6 +127,14 @@ static struct feed *view_feed(const struct ui *u, const struct view_ctx *ctx)
     return NULL;
 }
 
+/* The age of a feed's last good data ("4s"), or "" before its first success. */
+static void feed_age(const struct feed_health *h, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (h->last_ok_ms)
+        clock_format_age((clock_wall_ms() - h->last_ok_ms) / 1000, buf, n);
+}
+
 /* "dữ liệu 4s" and, when the feed is not healthy, a STALE badge, at the right of row y. */
 static void draw_data_age(struct ui *u, const struct view_ctx *ctx, int y, int cols)
 {
@@ -136,11 +143,8 @@ static void draw_data_age(struct ui *u, const struct view_ctx *ctx, int y, int c
         return;
     const struct feed_health *h = feed_health(f);
     char age[32], text[96];
-    if (h->last_ok_ms)
-        clock_format_age((clock_wall_ms() - h->last_ok_ms) / 1000, age, sizeof age);
-    else
-        str_copy(age, "chưa có", sizeof age);
-    snprintf(text, sizeof text, " dữ liệu %s ", age);
+    feed_age(h, age, sizeof age);
+    snprintf(text, sizeof text, " dữ liệu %s ", age[0] ? age : "chưa có");
     int w = text_width(text);
     bool bad = h->state == FEED_STALE || h->state == FEED_FAILING;
     int badge = bad ? 7 : 0; /* " STALE " */
@@ -179,9 +183,8 @@ static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int 
     for (size_t i = 0; i < poller_count(ctx->poller); i++) {
         struct feed *f = poller_feed(ctx->poller, i);
         const struct feed_health *h = feed_health(f);
-        char age[32] = "";
-        if (h->last_ok_ms)
-            clock_format_age((clock_wall_ms() - h->last_ok_ms) / 1000, age, sizeof age);
+        char age[32];
+        feed_age(h, age, sizeof age);
         buf_appendf(&b, "%s%s %s", i ? " · " : "", feed_name(f), feed_state_name(h->state));
         if (age[0])
             buf_appendf(&b, " %s", age);

@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "citydeck/util.h"
@@ -18,5 +19,12 @@ const struct view_ops *view_find(const char *name)
 
 const char *view_names(void)
 {
-    return "complaints";
+    /* Built once from the table, so a new view is named in --help and errors by itself. */
+    static char names[256];
+    if (!names[0])
+        for (size_t i = 0; i < ARRAY_LEN(all_views); i++) {
+            size_t len = strlen(names);
+            snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", all_views[i]->name);
+        }
+    return names;
 }
