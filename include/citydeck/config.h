@@ -24,6 +24,15 @@ struct feed_config {
     bool enabled;
 };
 
+/* A line of a section another module checks: [rule.NAME] (alerts), [keys] (key table). */
+struct config_entry {
+    char *section; /* "rule.aqi_band", "keys" */
+    char *key;
+    char *value;
+    char *file; /* for "FILE:LINE: [section] key: reason" messages */
+    int line;
+};
+
 struct config {
     char *path; /* the file that was loaded, NULL if none */
     char *hub_url;
@@ -33,6 +42,7 @@ struct config {
     bool ascii;
     bool allow_http; /* plain http to non-loopback hosts */
     char *log_path;
+    bool bell;   /* ring the terminal bell (or flash) on a new critical alert */
     char *theme; /* a theme name (themes/NAME.theme) or a path; NULL = built-in */
     char *snapshot_view;
     int snap_cols, snap_rows;
@@ -44,6 +54,8 @@ struct config {
     char *demo_start;
     struct feed_config feeds[CONFIG_MAX_FEEDS];
     int nfeeds;
+    struct config_entry *entries; /* [rule.NAME] and [keys] lines, in file order */
+    size_t nentries, entries_cap;
 };
 
 /* Fills c with the built-in defaults, including the default feeds. */
@@ -59,6 +71,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errsz);
 /* The default file: $XDG_CONFIG_HOME/citydeck/config.ini (or ~/.config/...). Returns a new
  * string, or NULL when no such file exists. */
 char *config_default_path(void);
+
+/* Appends a raw entry (copies the strings). */
+void config_entry_add(struct config *c, const char *section, const char *key, const char *value,
+                      const char *file, int line);
 
 struct feed_config *config_feed(struct config *c, const char *name);
 

@@ -111,6 +111,13 @@ void config_free(struct config *c)
     free(c->demo_start);
     for (int i = 0; i < c->nfeeds; i++)
         feed_free(&c->feeds[i]);
+    for (size_t i = 0; i < c->nentries; i++) {
+        free(c->entries[i].section);
+        free(c->entries[i].key);
+        free(c->entries[i].value);
+        free(c->entries[i].file);
+    }
+    free(c->entries);
     /* Zeroed so a second config_free (or a stray read) is harmless. */
     memset(c, 0, sizeof *c);
 }
@@ -302,7 +309,7 @@ static bool has_space_or_control(const char *s)
 
 /* --- the INI reader and handler ----------------------------------------------------------- */
 
-enum section_kind { SEC_NONE, SEC_CONSOLE, SEC_DEMO, SEC_FEED };
+enum section_kind { SEC_NONE, SEC_CONSOLE, SEC_DEMO, SEC_FEED, SEC_RULE, SEC_KEYS };
 
 struct load_ctx {
     struct config *c;
@@ -361,6 +368,12 @@ static enum section_kind section_parse(const char *sec, const char **name)
         *name = sec + 5;
         return SEC_FEED;
     }
+    if (strncmp(sec, "rule.", 5) == 0 && sec[5]) {
+        *name = sec + 5;
+        return SEC_RULE;
+    }
+    if (strcmp(sec, "keys") == 0)
+        return SEC_KEYS;
     return SEC_NONE;
 }
 
@@ -373,6 +386,14 @@ static void section_begin(struct load_ctx *x, const char *sec)
     switch (section_parse(sec, &name)) {
     case SEC_CONSOLE:
     case SEC_DEMO:
+    case SEC_KEYS:
+        return;
+    case SEC_RULE:
+        if (!is_feed_name(name)) {
+            char t[48];
+            fail(x, "bad rule name '%s' in [rule.NAME] (use a-z, 0-9, '_' and '-', 1 to %d "
+                 "characters)", shown(name, t, sizeof t), CONFIG_NAME_MAX - 1);
+        }
         return;
     case SEC_FEED:
         if (!is_feed_name(name)) {
@@ -396,7 +417,7 @@ static void section_begin(struct load_ctx *x, const char *sec)
         break;
     }
     char t[48];
-    fail(x, "unknown section [%s] (known: [console], [demo], [feed.NAME])",
+    fail(x, "unknown section [%s] (known: [console], [demo], [feed.NAME], [rule.NAME], [keys])",
          shown(sec, t, sizeof t));
 }
 
@@ -562,6 +583,8 @@ static int handle_console(struct load_ctx *x, const char *pre, const char *key, 
         set_path(&c->theme, v);
         return 1;
     }
+    if (strcmp(key, "bell") == 0)
+        return set_bool(x, pre, v, &c->bell);
     return -1;
 }
 
@@ -700,6 +723,18 @@ static int handle_feed(struct load_ctx *x, struct feed_config *f, const char *pr
     return -1;
 }
 
+void config_entry_add(struct config *c, const char *section, const char *key, const char *value,
+                      const char *file, int line)
+{
+    c->entries = xgrow(c->entries, &c->entries_cap, c->nentries + 1, sizeof *c->entries);
+    struct config_entry *e = &c->entries[c->nentries++];
+    e->section = xstrdup(section);
+    e->key = xstrdup(key);
+    e->value = xstrdup(value);
+    e->file = xstrdup(file);
+    e->line = line;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
     struct load_ctx *x = user;
@@ -729,6 +764,12 @@ static int handler(void *user, const char *section, const char *key, const char 
             r = handle_feed(x, f, pre, key, value);
         break;
     }
+    case SEC_RULE:
+    case SEC_KEYS:
+        /* Checked by their owners (alerts, keys) once the whole file is read. */
+        config_entry_add(x->c, section, key, value, x->file, x->lineno);
+        r = 1;
+        break;
     case SEC_NONE:
         break;
     }
