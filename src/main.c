@@ -8,6 +8,7 @@
 #include "citydeck-config.h"
 #include "citydeck/app.h"
 #include "citydeck/config.h"
+#include "citydeck/keys.h"
 #include "citydeck/log.h"
 #include "citydeck/text.h"
 #include "citydeck/theme.h"
@@ -153,7 +154,10 @@ int main(int argc, char **argv)
         cfg.log_path = xstrdup(flags.log);
     }
     if (flags.snapshot) {
-        if (!view_find(flags.snapshot)) {
+        char name[64];
+        size_t n = strcspn(flags.snapshot, ":");
+        str_copy(name, flags.snapshot, n + 1 < sizeof name ? n + 1 : sizeof name);
+        if (!view_find(name)) {
             fprintf(stderr, "citydeck: --snapshot: unknown view '%s' (views: %s)\n", flags.snapshot,
                     view_names());
             config_free(&cfg);
@@ -182,6 +186,11 @@ int main(int argc, char **argv)
         cfg.theme = xstrdup(flags.theme);
     }
     if (cfg.theme && theme_load(cfg.theme, err, sizeof err) != 0) {
+        fprintf(stderr, "citydeck: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    if (keys_configure(cfg.entries, cfg.nentries, err, sizeof err) != 0) {
         fprintf(stderr, "citydeck: %s\n", err);
         config_free(&cfg);
         return 2;

@@ -35,5 +35,7 @@ int text_match(const char *haystack, const char *folded_needle);
 
 /* Use "..." instead of "…" (terminals with ambiguous-width trouble, --ascii). */
 void text_set_ascii(int ascii);
+/* Whether text_set_ascii is on: widgets pick ASCII glyphs then. */
+int text_ascii(void);
 
 #endif

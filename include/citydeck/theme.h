@@ -33,6 +33,9 @@ int theme_load(const char *name, char *err, size_t errsz);
 /* The file a theme name resolves to (new string), or NULL if there is none. */
 char *theme_path(const char *name);
 
+/* Names of the installed and source themes (for completion); returns how many. */
+size_t theme_names(char (*out)[32], size_t max);
+
 /* Call after curses started; colors=false gives attribute-only monochrome. */
 void theme_init(bool colors);
 /* Attributes (including the colour pair) for a role. */

@@ -140,25 +140,15 @@ static void on_tick(uv_timer_t *t)
         ui_mark_draw(a->ui);
 }
 
-static void app_action(struct app *a, enum action act)
+/* What the frame asked the loop to do after an input. */
+static void app_effects(struct app *a, int effects)
 {
-    bool quit = false;
-    switch (act) {
-    case ACT_REFRESH:
-        if (a->poller)
-            poller_refresh(a->poller);
-        ui_flash(a->ui, "Đang làm mới…", clock_mono_ms() + 2000);
-        break;
-    case ACT_REPAINT:
+    if (effects & UI_REFRESH && a->poller)
+        poller_refresh(a->poller);
+    if (effects & UI_REPAINT)
         screen_repaint(&a->screen);
-        ui_mark_draw(a->ui);
-        break;
-    default:
-        ui_on_action(a->ui, act, &quit);
-        if (quit)
-            app_quit(a, 0, NULL);
-        break;
-    }
+    if (effects & UI_QUIT)
+        app_quit(a, 0, NULL);
 }
 
 static void on_mouse(struct app *a)
@@ -166,11 +156,8 @@ static void on_mouse(struct app *a)
     MEVENT ev;
     if (getmouse(&ev) != OK)
         return;
-    enum action act = ev.bstate & BUTTON4_PRESSED   ? ACT_UP
-                      : ev.bstate & BUTTON5_PRESSED ? ACT_DOWN
-                                                    : ACT_NONE;
-    for (int i = 0; act != ACT_NONE && i < 3; i++)
-        app_action(a, act);
+    struct view_ctx ctx = app_view_ctx(a);
+    app_effects(a, ui_on_mouse(a->ui, ev.y, ev.x, (unsigned long)ev.bstate, &ctx));
 }
 
 static void on_input(uv_poll_t *h, int status, int events)
@@ -191,7 +178,8 @@ static void on_input(uv_poll_t *h, int status, int events)
             on_mouse(a);
             continue;
         }
-        app_action(a, keys_lookup((int)wc));
+        struct view_ctx ctx = app_view_ctx(a);
+        app_effects(a, ui_on_key(a->ui, (int)wc, r == KEY_CODE_YES, &ctx));
     }
     a->empty_wakeups = got ? 0 : a->empty_wakeups + 1;
     if (a->empty_wakeups > HANGUP_WAKEUPS)
@@ -213,8 +201,8 @@ static void on_signal(uv_signal_t *s, int signum)
 static void take_snapshot(struct app *a)
 {
     char err[256];
-    if (screen_open_virtual(&a->screen, a->cfg->snap_cols, a->cfg->snap_rows, err,
-                            sizeof err) != 0) {
+    if (screen_open_virtual(&a->screen, a->cfg->snap_cols, a->cfg->snap_rows, err, sizeof err) !=
+        0) {
         app_quit(a, 1, err);
         return;
     }
@@ -330,6 +318,11 @@ int app_run(struct config *cfg)
     uv_loop_init(&a->loop);
     a->store = store_new();
     a->ui = ui_new(cfg->snapshot_view);
+    if (!a->ui) {
+        fprintf(stderr, "citydeck: no view '%s' (views: %s)\n", cfg->snapshot_view, view_names());
+        a->exit_code = 2;
+        goto out;
+    }
     a->wiring = wiring_new(cfg, a->store, on_merged, a, err, sizeof err);
     if (!a->wiring) {
         fprintf(stderr, "citydeck: %s\n", err);

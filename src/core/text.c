@@ -36,6 +36,11 @@ static utf8proc_ssize_t map_or_die(const struct buf *in, utf8proc_uint8_t **out,
     return n;
 }
 
+int text_ascii(void)
+{
+    return ascii_ellipsis;
+}
+
 void text_set_ascii(int ascii)
 {
     ascii_ellipsis = ascii != 0;

@@ -4,6 +4,7 @@
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -151,6 +152,32 @@ char *theme_path(const char *name)
         free(p);
     }
     return NULL;
+}
+
+size_t theme_names(char (*out)[32], size_t max)
+{
+    static const char *const dirs[] = {CITYDECK_DATADIR "/themes", CITYDECK_SOURCE_DIR "/themes"};
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+        DIR *d = opendir(dirs[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            size_t len = strlen(e->d_name);
+            if (len <= 6 || len - 6 >= 32 || strcmp(e->d_name + len - 6, ".theme") != 0)
+                continue;
+            char name[32];
+            memcpy(name, e->d_name, len - 6);
+            name[len - 6] = '\0';
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++)
+                dup = strcmp(out[k], name) == 0;
+            if (!dup && n < max)
+                memcpy(out[n++], name, sizeof name);
+        }
+        if (d)
+            closedir(d);
+    }
+    return n;
 }
 
 int theme_load(const char *name, char *err, size_t errsz)

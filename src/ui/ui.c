@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "citydeck/clock.h"
+#include "citydeck/cmdline.h"
+#include "citydeck/list.h"
+#include "citydeck/nav.h"
 #include "citydeck/poller.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -14,26 +17,45 @@
 /* Below this the frame cannot show a table; a one-line message says so. */
 #define MIN_COLS 40
 #define MIN_ROWS 8
+/* While the user moves through a list, re-sorting waits this long (as htop does), so the
+ * selection does not jump away under the cursor. */
+#define HOLD_MS 1500
 
 struct ui {
-    struct view *view;
-    char *scope;
+    struct nav nav;
+    struct prompt prompt;
     bool data_dirty;
     bool draw_dirty;
     bool help;
+    int help_top;
+    bool paused;
+    int64_t hold_until_ms;
     uint64_t seen_generation; /* the store generation the view last recalculated from */
+    int body_w;
     char flash[256];
     int64_t flash_until_ms;
 };
 
-struct ui *ui_new(const char *view_name)
+static const struct view_ops *default_view(void)
 {
-    const struct view_ops *ops = view_find(view_name ? view_name : "complaints");
+    const struct view_ops *v = view_find("overview");
+    return v ? v : view_at(0);
+}
+
+struct ui *ui_new(const char *spec)
+{
+    char name[64] = "";
+    const char *arg = NULL;
+    if (spec) {
+        size_t n = strcspn(spec, ":");
+        str_copy(name, spec, n + 1 < sizeof name ? n + 1 : sizeof name);
+        arg = spec[n] == ':' ? spec + n + 1 : NULL;
+    }
+    const struct view_ops *ops = spec ? view_find(name) : default_view();
     if (!ops)
         return NULL;
     struct ui *u = xcalloc(1, sizeof *u);
-    u->view = ops->create();
-    u->view->ops = ops;
+    nav_push(&u->nav, ops, NULL, arg);
     u->data_dirty = u->draw_dirty = true;
     return u;
 }
@@ -42,31 +64,29 @@ void ui_free(struct ui *u)
 {
     if (!u)
         return;
-    u->view->ops->destroy(u->view);
-    free(u->scope);
+    nav_free(&u->nav);
     free(u);
-}
-
-void ui_set_scope(struct ui *u, const char *scope)
-{
-    free(u->scope);
-    u->scope = scope ? xstrdup(scope) : NULL;
-    u->draw_dirty = true;
 }
 
 void ui_mark_data(struct ui *u)
 {
-    u->data_dirty = u->draw_dirty = true;
+    u->data_dirty = true;
 }
 
 void ui_mark_draw(struct ui *u)
 {
-    u->draw_dirty = true;
+    if (!u->paused)
+        u->draw_dirty = true;
+}
+
+static bool held(const struct ui *u)
+{
+    return clock_mono_ms() < u->hold_until_ms;
 }
 
 bool ui_needs_frame(const struct ui *u)
 {
-    return u->data_dirty || u->draw_dirty;
+    return u->draw_dirty || (u->data_dirty && !u->paused && !held(u));
 }
 
 bool ui_help_visible(const struct ui *u)
@@ -74,11 +94,31 @@ bool ui_help_visible(const struct ui *u)
     return u->help;
 }
 
+bool ui_paused(const struct ui *u)
+{
+    return u->paused;
+}
+
+const char *ui_view_name(const struct ui *u)
+{
+    return u->nav.frames[u->nav.depth - 1].ops->name;
+}
+
 void ui_flash(struct ui *u, const char *msg, int64_t until_ms)
 {
     str_copy(u->flash, msg, sizeof u->flash);
     u->flash_until_ms = until_ms;
     u->draw_dirty = true;
+}
+
+static void say(struct ui *u, const char *msg)
+{
+    ui_flash(u, msg, clock_mono_ms() + 4000);
+}
+
+void ui_breadcrumb(struct ui *u, const struct view_ctx *ctx, char *buf, size_t n)
+{
+    nav_breadcrumb(&u->nav, ctx, buf, n);
 }
 
 /* Draws s at (y, x) fitted into at most cols columns; returns the columns used. */
@@ -95,87 +135,24 @@ static int put(int y, int x, int cols, const char *s, enum theme_role role)
 
 static void draw_topbar(struct ui *u, const struct view_ctx *ctx, int cols)
 {
-    char left[512], clock[64], stamp[40];
+    char crumb[512], left[600], right[160], stamp[40];
     attrset(theme_attr(TH_TOPBAR));
     mvhline(0, 0, ' ', cols);
-    const char *province = unit_table_province_name(ctx->store->units);
-    const char *scope = u->scope ? u->scope : province ? province : "Toàn tỉnh";
-    snprintf(left, sizeof left, " citydeck │ %s › %s", scope, u->view->ops->title);
+    nav_breadcrumb(&u->nav, ctx, crumb, sizeof crumb);
+    snprintf(left, sizeof left, " citydeck │ %s", crumb);
     clock_format_iso(ctx->now, ctx->tz_offset_s, stamp, sizeof stamp);
     /* "2026-03-02T08:15:07+07:00" → "02/03/2026 08:15:07" */
-    snprintf(clock, sizeof clock, "%.2s/%.2s/%.4s %.8s ", stamp + 8, stamp + 5, stamp, stamp + 11);
-    if (ctx->read_only) {
-        char tmp[80];
-        snprintf(tmp, sizeof tmp, "CHỈ XEM │ %s", clock);
-        str_copy(clock, tmp, sizeof clock);
-    }
-    int cw = text_width(clock);
-    put(0, 0, cols - cw - 1, left, TH_TOPBAR);
-    if (cols > cw)
-        put(0, cols - cw, cw, clock, TH_TOPBAR);
+    snprintf(right, sizeof right, "%s%s%.2s/%.2s/%.4s %.8s ", u->paused ? "TẠM DỪNG │ " : "",
+             ctx->read_only ? "CHỈ XEM │ " : "", stamp + 8, stamp + 5, stamp, stamp + 11);
+    int rw = text_width(right);
+    put(0, 0, cols - rw - 1, left, TH_TOPBAR);
+    if (cols > rw)
+        put(0, cols - rw, rw, right, u->paused ? TH_WARN : TH_TOPBAR);
 }
 
-static struct feed *view_feed(const struct ui *u, const struct view_ctx *ctx)
+/* The feed health summary, right-aligned: "complaints OK 3s", or a failing feed's error. */
+static void draw_health(const struct view_ctx *ctx, int y, int x, int cols)
 {
-    if (!ctx->poller || !u->view->ops->feed)
-        return NULL;
-    for (size_t i = 0; i < poller_count(ctx->poller); i++) {
-        struct feed *f = poller_feed(ctx->poller, i);
-        if (strcmp(feed_name(f), u->view->ops->feed) == 0)
-            return f;
-    }
-    return NULL;
-}
-
-/* The age of a feed's last good data ("4s"), or "" before its first success. */
-static void feed_age(const struct feed_health *h, char *buf, size_t n)
-{
-    buf[0] = '\0';
-    if (h->last_ok_ms)
-        clock_format_age((clock_wall_ms() - h->last_ok_ms) / 1000, buf, n);
-}
-
-/* "dữ liệu 4s" and, when the feed is not healthy, a STALE badge, at the right of row y. */
-static void draw_data_age(struct ui *u, const struct view_ctx *ctx, int y, int cols)
-{
-    struct feed *f = view_feed(u, ctx);
-    if (!f)
-        return;
-    const struct feed_health *h = feed_health(f);
-    char age[32], text[96];
-    feed_age(h, age, sizeof age);
-    snprintf(text, sizeof text, " dữ liệu %s ", age[0] ? age : "chưa có");
-    int w = text_width(text);
-    bool bad = h->state == FEED_STALE || h->state == FEED_FAILING;
-    int badge = bad ? 7 : 0; /* " STALE " */
-    if (w + badge >= cols)
-        return;
-    attrset(A_NORMAL);
-    mvhline(y, cols - w - badge, ' ', w + badge);
-    if (bad)
-        put(y, cols - w - badge, badge, " STALE ", TH_STALE);
-    put(y, cols - w, w, text, bad ? TH_WARN : TH_DIM);
-}
-
-static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int cols)
-{
-    char keyname[32], seg[300];
-    attrset(theme_attr(TH_BOTTOMBAR));
-    mvhline(y, 0, ' ', cols);
-    int x = 0;
-    static const enum action shown[] = {ACT_HELP, ACT_REFRESH, ACT_QUIT};
-    for (size_t i = 0; i < ARRAY_LEN(shown) && x < cols; i++) {
-        const struct action_info *ai = keys_action_info(shown[i]);
-        keys_name(keys_first(shown[i]), keyname, sizeof keyname);
-        x += put(y, x, cols - x, keyname, TH_KEY);
-        snprintf(seg, sizeof seg, " %s  ", ai->label);
-        x += put(y, x, cols - x, seg, TH_BOTTOMBAR);
-    }
-    if (u->flash[0] && clock_mono_ms() < u->flash_until_ms) {
-        snprintf(seg, sizeof seg, "%s  ", u->flash);
-        x += put(y, x, cols - x, seg, TH_BOTTOMBAR);
-    }
-    /* Feed health, right-aligned: "complaints OK 3s", or the error of a failing feed. */
     if (!ctx->poller)
         return;
     struct buf b = {0};
@@ -183,11 +160,12 @@ static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int 
     for (size_t i = 0; i < poller_count(ctx->poller); i++) {
         struct feed *f = poller_feed(ctx->poller, i);
         const struct feed_health *h = feed_health(f);
-        char age[32];
-        feed_age(h, age, sizeof age);
+        char age[64];
+        bool stale;
+        view_feed_age(ctx, feed_name(f), age, sizeof age, &stale);
         buf_appendf(&b, "%s%s %s", i ? " · " : "", feed_name(f), feed_state_name(h->state));
-        if (age[0])
-            buf_appendf(&b, " %s", age);
+        if (h->last_ok_ms)
+            buf_appendf(&b, " %s", age + strlen("dữ liệu "));
         if (h->state == FEED_FAILING) {
             buf_appendf(&b, " (%d×): %s", h->failures, h->last_error);
             role = TH_CRIT;
@@ -203,63 +181,134 @@ static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int 
     buf_free(&b);
 }
 
-static void draw_help(int rows, int cols)
+static void draw_bottombar(struct ui *u, const struct view_ctx *ctx, int y, int cols)
 {
-    int w = cols - 8 < 72 ? cols - 8 : 72;
-    int h = rows - 4;
+    char keyname[32], seg[300];
+    attrset(theme_attr(TH_BOTTOMBAR));
+    mvhline(y, 0, ' ', cols);
+    if (u->prompt.kind != PROMPT_NONE) {
+        int x = put(y, 0, cols, u->prompt.label, TH_KEY);
+        put(y, x, cols - x - 1, u->prompt.text, TH_BOTTOMBAR);
+        return;
+    }
+    int x = 0;
+    static const enum action shown[] = {ACT_HELP,  ACT_FILTER,  ACT_COMMAND, ACT_SORT,
+                                        ACT_PAUSE, ACT_REFRESH, ACT_QUIT};
+    for (size_t i = 0; i < ARRAY_LEN(shown) && x < cols; i++) {
+        int key = keys_first(shown[i]);
+        if (!key)
+            continue;
+        keys_name(key, keyname, sizeof keyname);
+        x += put(y, x, cols - x, keyname, TH_KEY);
+        snprintf(seg, sizeof seg, " %s  ", keys_action_info(shown[i])->label);
+        x += put(y, x, cols - x, seg, TH_BOTTOMBAR);
+    }
+    if (u->flash[0] && clock_mono_ms() < u->flash_until_ms) {
+        snprintf(seg, sizeof seg, "%s  ", u->flash);
+        x += put(y, x, cols - x, seg, TH_WARN);
+    }
+    draw_health(ctx, y, x, cols);
+}
+
+/* One help line per action with every key bound to it; the row of view digits and the
+ * movement keys are one line each. Returns the number of lines (all, not only the shown). */
+static int help_lines(char (*out)[2][160], int max)
+{
+    int n = 0;
+    for (int a = ACT_NONE + 1; a < ACT_COUNT && n < max; a++) {
+        if ((a > ACT_VIEW_1 && a <= ACT_VIEW_7) || (a > ACT_UP && a <= ACT_RIGHT))
+            continue;
+        char keys[128] = "", name[32];
+        int first = a == ACT_VIEW_1 ? ACT_VIEW_1 : a == ACT_UP ? ACT_UP : a;
+        int last = a == ACT_VIEW_1 ? ACT_VIEW_7 : a == ACT_UP ? ACT_RIGHT : a;
+        for (int k = first; k <= last; k++)
+            for (const struct key_binding *b = keys_bindings(); b->key; b++) {
+                if (b->action != (enum action)k)
+                    continue;
+                size_t len = strlen(keys);
+                snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "",
+                         keys_name(b->key, name, sizeof name));
+            }
+        if (!keys[0])
+            continue;
+        str_copy(out[n][0], keys, sizeof out[n][0]);
+        if (a == ACT_VIEW_1) {
+            struct buf b = {0};
+            const struct view_ops *v;
+            for (size_t i = 0; (v = view_at(i)); i++)
+                buf_appendf(&b, "%s%zu %s", i ? ", " : "", i + 1, v->title);
+            str_copy(out[n][1], b.data ? b.data : "", sizeof out[n][1]);
+            buf_free(&b);
+        } else if (a == ACT_UP) {
+            str_copy(out[n][1], "di chuyển trong bảng; ← → đổi kỳ", sizeof out[n][1]);
+        } else {
+            str_copy(out[n][1], keys_action_info((enum action)a)->help, sizeof out[n][1]);
+        }
+        n++;
+    }
+    return n;
+}
+
+static void draw_help(struct ui *u, int rows, int cols)
+{
+    int w = cols - 4 < 100 ? cols - 4 : 100;
+    int h = rows - 2;
     if (w < 30 || h < 6)
         return;
-    int y0 = 2, x0 = (cols - w) / 2;
+    int y0 = 1, x0 = (cols - w) / 2;
     attrset(theme_attr(TH_NORMAL));
     for (int y = y0; y < y0 + h; y++)
         mvhline(y, x0, ' ', w);
     attrset(theme_attr(TH_TITLE));
-    mvhline(y0, x0, ACS_HLINE, w);
-    mvhline(y0 + h - 1, x0, ACS_HLINE, w);
-    mvvline(y0, x0, ACS_VLINE, h);
-    mvvline(y0, x0 + w - 1, ACS_VLINE, h);
-    mvaddch(y0, x0, ACS_ULCORNER);
-    mvaddch(y0, x0 + w - 1, ACS_URCORNER);
-    mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
-    mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
-    put(y0, x0 + 2, w - 4, " Trợ giúp — phím ", TH_TITLE);
-    int y = y0 + 1;
-    /* One line per action, with every key bound to it: the same table as the key bar. */
-    for (int a = ACT_NONE + 1; a < ACT_COUNT && y < y0 + h - 2; a++) {
-        char keys[96] = "", name[32];
-        for (const struct key_binding *b = keys_bindings(); b->key; b++) {
-            if (b->action != (enum action)a)
-                continue;
-            size_t len = strlen(keys);
-            snprintf(keys + len, sizeof keys - len, "%s%s", len ? ", " : "",
-                     keys_name(b->key, name, sizeof name));
-        }
-        if (!keys[0])
-            continue;
-        const struct action_info *ai = keys_action_info((enum action)a);
-        put(y, x0 + 2, 22, keys, TH_KEY);
-        put(y, x0 + 25, w - 27, ai->help, TH_NORMAL);
-        y++;
+    bool ascii = text_ascii();
+    mvhline(y0, x0, ascii ? '-' : ACS_HLINE, w);
+    mvhline(y0 + h - 1, x0, ascii ? '-' : ACS_HLINE, w);
+    mvvline(y0, x0, ascii ? '|' : ACS_VLINE, h);
+    mvvline(y0, x0 + w - 1, ascii ? '|' : ACS_VLINE, h);
+    put(y0, x0 + 2, w - 4, " Trợ giúp — phím (có thể đổi trong [keys] của cấu hình) ", TH_TITLE);
+    char lines[ACT_COUNT][2][160];
+    int n = help_lines(lines, ACT_COUNT);
+    int room = h - 3;
+    if (u->help_top > n - room)
+        u->help_top = n - room > 0 ? n - room : 0;
+    int keyw = w > 70 ? 24 : 16;
+    for (int i = 0; i < room && u->help_top + i < n; i++) {
+        put(y0 + 1 + i, x0 + 2, keyw - 1, lines[u->help_top + i][0], TH_KEY);
+        put(y0 + 1 + i, x0 + 2 + keyw, w - keyw - 4, lines[u->help_top + i][1], TH_NORMAL);
     }
-    put(y0 + h - 2, x0 + 2, w - 4, "Esc hoặc ? để đóng · man citydeck", TH_DIM);
+    put(y0 + h - 2, x0 + 2, w - 4,
+        n > room ? "↑↓ cuộn · Esc hoặc ? để đóng · man citydeck"
+                 : "Esc hoặc ? để đóng · man citydeck",
+        TH_DIM);
 }
 
-/* Views keep pointers into the store; any merge since the last recalc invalidates them. */
-static void recalc_if_needed(struct ui *u, const struct view_ctx *ctx)
+static struct view_ctx frame_ctx(struct ui *u, const struct view_ctx *base)
 {
-    if (ctx->store->generation != u->seen_generation)
+    return nav_ctx(&u->nav, base);
+}
+
+/* Views keep indexes into the store; a merge since the last recalc changes what they show,
+ * but not while the user is moving through the list (held) or the screen is paused. */
+static void recalc_if_needed(struct ui *u, const struct view_ctx *base, bool force)
+{
+    struct nav_frame *f = nav_top(&u->nav);
+    if (base->store->generation != u->seen_generation)
         u->data_dirty = true;
-    if (u->data_dirty && u->view->ops->recalc)
-        u->view->ops->recalc(u->view, ctx);
-    u->seen_generation = ctx->store->generation;
+    if (!force && !f->fresh && (!u->data_dirty || u->paused || held(u)))
+        return;
+    struct view_ctx ctx = frame_ctx(u, base);
+    if (f->ops->recalc)
+        f->ops->recalc(f->view, &ctx);
+    u->seen_generation = base->store->generation;
     u->data_dirty = false;
+    f->fresh = false;
 }
 
 void ui_render(struct ui *u, const struct view_ctx *ctx)
 {
     int rows, cols;
     getmaxyx(stdscr, rows, cols);
-    recalc_if_needed(u, ctx);
+    recalc_if_needed(u, ctx, false);
     u->draw_dirty = false;
     erase();
     if (rows < MIN_ROWS || cols < MIN_COLS) {
@@ -270,42 +319,263 @@ void ui_render(struct ui *u, const struct view_ctx *ctx)
         return;
     }
     draw_topbar(u, ctx, cols);
+    struct nav_frame *f = nav_top(&u->nav);
+    struct view_ctx fctx = frame_ctx(u, ctx);
     struct rect body = {1, 0, rows - 2, cols};
-    u->view->ops->draw(u->view, ctx, stdscr, body);
-    draw_data_age(u, ctx, 1, cols);
+    u->body_w = cols;
+    f->ops->draw(f->view, &fctx, stdscr, body);
     draw_bottombar(u, ctx, rows - 1, cols);
     if (u->help)
-        draw_help(rows, cols);
+        draw_help(u, rows, cols);
     attrset(A_NORMAL);
+    /* The cursor sits at the end of an open prompt and is hidden otherwise. */
+    if (u->prompt.kind != PROMPT_NONE) {
+        int x = text_width(u->prompt.label) + text_width(u->prompt.text);
+        move(rows - 1, x < cols ? x : cols - 1);
+    }
+    curs_set(u->prompt.kind != PROMPT_NONE ? 1 : 0);
 }
 
-bool ui_on_action(struct ui *u, enum action a, bool *quit)
+/* ---- actions ---------------------------------------------------------------------------- */
+
+static void apply_request(struct ui *u, const struct nav_request *req)
 {
-    *quit = false;
-    if (a == ACT_QUIT) {
-        *quit = true;
-        return false;
+    struct nav_frame *f = nav_top(&u->nav);
+    if (req->view[0]) {
+        const struct view_ops *ops = view_find(req->view);
+        if (ops)
+            nav_push(&u->nav, ops, req->scope[0] ? req->scope : f->scope, req->arg);
     }
-    if (a == ACT_HELP) {
-        u->help = !u->help;
+    if (req->prompt[0])
+        prompt_open(&u->prompt, PROMPT_VIEW, req->prompt, NULL);
+    if (req->message[0])
+        say(u, req->message);
+    u->draw_dirty = true;
+}
+
+static void switch_view(struct ui *u, const struct view_ops *ops)
+{
+    if (ops && ops != nav_top(&u->nav)->ops)
+        nav_switch(&u->nav, ops, NULL);
+    u->draw_dirty = true;
+}
+
+static void cycle_view(struct ui *u, int step)
+{
+    size_t n = view_count(), cur = 0;
+    for (size_t i = 0; i < n; i++)
+        if (view_at(i) == nav_top(&u->nav)->ops)
+            cur = i;
+    switch_view(u, view_at((cur + n + (size_t)(step > 0 ? 1 : n - 1)) % n));
+}
+
+static struct list *frame_list(struct ui *u)
+{
+    struct nav_frame *f = nav_top(&u->nav);
+    return f->ops->list ? f->ops->list(f->view) : NULL;
+}
+
+static int on_help_action(struct ui *u, enum action a)
+{
+    if (a == ACT_BACK || a == ACT_HELP)
+        u->help = false;
+    else if (a == ACT_DOWN || a == ACT_PAGE_DOWN)
+        u->help_top += a == ACT_DOWN ? 1 : 10;
+    else if ((a == ACT_UP || a == ACT_PAGE_UP) && u->help_top > 0)
+        u->help_top -= a == ACT_UP || u->help_top < 10 ? (a == ACT_UP ? 1 : u->help_top) : 10;
+    else if (a == ACT_QUIT)
+        return UI_QUIT;
+    u->draw_dirty = true;
+    return UI_NONE;
+}
+
+int ui_on_action(struct ui *u, enum action a, const struct view_ctx *ctx)
+{
+    if (u->help)
+        return on_help_action(u, a);
+    struct nav_frame *f = nav_top(&u->nav);
+    struct list *l = frame_list(u);
+    switch (a) {
+    case ACT_NONE:
+        return UI_NONE;
+    case ACT_QUIT:
+        return UI_QUIT;
+    case ACT_HELP:
+        u->help = true;
+        u->help_top = 0;
         u->draw_dirty = true;
-        return true;
-    }
-    if (u->help) {
-        if (a == ACT_BACK)
-            u->help = false;
+        return UI_NONE;
+    case ACT_REFRESH:
+        say(u, "Đang làm mới…");
+        return UI_REFRESH;
+    case ACT_REPAINT:
         u->draw_dirty = true;
-        return true;
-    }
-    if (u->view->ops->on_action && u->view->ops->on_action(u->view, a)) {
+        return UI_REPAINT;
+    case ACT_PAUSE:
+        u->paused = !u->paused;
         u->draw_dirty = true;
-        return true;
+        say(u, u->paused ? "Tạm dừng cập nhật màn hình (dữ liệu vẫn về); p để tiếp tục"
+                         : "Tiếp tục cập nhật");
+        return UI_NONE;
+    case ACT_FILTER:
+        if (!l) {
+            say(u, "Màn hình này không có bảng để lọc");
+            return UI_NONE;
+        }
+        prompt_open(&u->prompt, PROMPT_FILTER, "/", f->filter.text);
+        u->draw_dirty = true;
+        return UI_NONE;
+    case ACT_COMMAND:
+        prompt_open(&u->prompt, PROMPT_COMMAND, ":", NULL);
+        u->draw_dirty = true;
+        return UI_NONE;
+    case ACT_VIEW_1:
+    case ACT_VIEW_2:
+    case ACT_VIEW_3:
+    case ACT_VIEW_4:
+    case ACT_VIEW_5:
+    case ACT_VIEW_6:
+    case ACT_VIEW_7:
+        switch_view(u, view_at((size_t)(a - ACT_VIEW_1)));
+        return UI_NONE;
+    case ACT_NEXT_VIEW:
+    case ACT_PREV_VIEW:
+        cycle_view(u, a == ACT_NEXT_VIEW ? 1 : -1);
+        return UI_NONE;
+    case ACT_SORT:
+    case ACT_SORT_REVERSE:
+        if (!l)
+            return UI_NONE;
+        if (a == ACT_SORT)
+            list_sort_next(l, u->body_w);
+        else
+            list_sort_reverse(l);
+        recalc_if_needed(u, ctx, true);
+        u->draw_dirty = true;
+        return UI_NONE;
+    default:
+        break;
     }
-    return false;
+    struct nav_request req = {0};
+    struct view_ctx fctx = frame_ctx(u, ctx);
+    bool handled = f->ops->on_action && f->ops->on_action(f->view, a, &fctx, &req);
+    if (!handled && l)
+        handled = list_on_action(l, a);
+    if (handled) {
+        if (a >= ACT_UP && a <= ACT_END)
+            u->hold_until_ms = clock_mono_ms() + HOLD_MS;
+        apply_request(u, &req);
+        return UI_NONE;
+    }
+    if (a == ACT_BACK) {
+        if (filter_active(&f->filter)) {
+            filter_clear(&f->filter);
+            f->fresh = true;
+        } else if (!nav_pop(&u->nav)) {
+            say(u, "Đang ở cấp trên cùng (q để thoát)");
+        }
+        u->draw_dirty = true;
+    }
+    return UI_NONE;
+}
+
+static int run_command(struct ui *u, const char *line, const struct view_ctx *ctx)
+{
+    struct command c;
+    char err[200];
+    if (command_parse(line, ctx, &c, err, sizeof err) != 0) {
+        say(u, err);
+        return UI_NONE;
+    }
+    struct nav_frame *f = nav_top(&u->nav);
+    switch (c.kind) {
+    case CMD_QUIT:
+        return UI_QUIT;
+    case CMD_VIEW:
+        nav_push(&u->nav, c.view, f->scope, c.arg);
+        break;
+    case CMD_UNIT:
+        nav_push(&u->nav, f->ops, c.arg, f->arg);
+        break;
+    case CMD_PROVINCE:
+        if (f->scope)
+            nav_push(&u->nav, f->ops, NULL, f->arg);
+        break;
+    case CMD_THEME:
+        if (theme_load(c.arg, err, sizeof err) != 0) {
+            say(u, err);
+            return UI_NONE;
+        }
+        theme_init(true);
+        return UI_REPAINT;
+    case CMD_FILTER:
+        filter_set(&f->filter, c.arg);
+        f->fresh = true;
+        break;
+    case CMD_PAUSE:
+        return ui_on_action(u, ACT_PAUSE, ctx);
+    case CMD_REFRESH:
+        return ui_on_action(u, ACT_REFRESH, ctx);
+    case CMD_HELP:
+        return ui_on_action(u, ACT_HELP, ctx);
+    case CMD_NONE:
+        break;
+    }
+    return UI_NONE;
+}
+
+int ui_on_key(struct ui *u, int key, bool is_code, const struct view_ctx *ctx)
+{
+    if (u->prompt.kind == PROMPT_NONE)
+        return ui_on_action(u, keys_lookup(key), ctx);
+    struct nav_frame *f = nav_top(&u->nav);
+    enum prompt_kind kind = u->prompt.kind;
+    enum prompt_result r = prompt_key(&u->prompt, key, is_code, ctx);
+    u->draw_dirty = true;
+    if (kind == PROMPT_FILTER && (r == PROMPT_CHANGED || r == PROMPT_CANCEL)) {
+        /* Incremental: the table follows every keystroke; Esc drops the filter. */
+        filter_set(&f->filter, r == PROMPT_CANCEL ? "" : u->prompt.text);
+        f->fresh = true;
+    }
+    if (r != PROMPT_DONE && r != PROMPT_CANCEL)
+        return UI_NONE;
+    char text[sizeof u->prompt.text];
+    str_copy(text, u->prompt.text, sizeof text);
+    prompt_close(&u->prompt);
+    if (kind == PROMPT_COMMAND && r == PROMPT_DONE)
+        return run_command(u, text, ctx);
+    if (kind == PROMPT_VIEW && f->ops->on_prompt) {
+        struct nav_request req = {0};
+        struct view_ctx fctx = frame_ctx(u, ctx);
+        f->ops->on_prompt(f->view, &fctx, r == PROMPT_DONE ? text : NULL, &req);
+        apply_request(u, &req);
+    }
+    return UI_NONE;
+}
+
+int ui_on_mouse(struct ui *u, int y, int x, unsigned long bstate, const struct view_ctx *ctx)
+{
+    (void)x;
+    if (bstate & BUTTON4_PRESSED || bstate & BUTTON5_PRESSED) {
+        enum action a = bstate & BUTTON4_PRESSED ? ACT_UP : ACT_DOWN;
+        for (int i = 0; i < 3; i++)
+            ui_on_action(u, a, ctx);
+        return UI_NONE;
+    }
+    struct list *l = u->help ? NULL : frame_list(u);
+    if (!l || !(bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+        return UI_NONE;
+    if (!list_click(l, y))
+        return UI_NONE;
+    u->hold_until_ms = clock_mono_ms() + HOLD_MS;
+    u->draw_dirty = true;
+    return bstate & BUTTON1_DOUBLE_CLICKED ? ui_on_action(u, ACT_ENTER, ctx) : UI_NONE;
 }
 
 void ui_export(struct ui *u, const struct view_ctx *ctx, FILE *out)
 {
-    recalc_if_needed(u, ctx);
-    u->view->ops->export(u->view, ctx, out);
+    recalc_if_needed(u, ctx, true);
+    struct nav_frame *f = nav_top(&u->nav);
+    struct view_ctx fctx = frame_ctx(u, ctx);
+    f->ops->export(f->view, &fctx, out);
 }

@@ -81,7 +81,6 @@ static void measure(int cols, int rows)
     struct store *s = store_new();
     store_merge_complaints(s, batch(400, -1));
     struct ui *u = ui_new("complaints");
-    ui_set_scope(u, "Tỉnh Quảng Ngãi");
     struct view_ctx ctx = {.store = s, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
 
     size_t first = frame(u, &ctx);
@@ -91,11 +90,10 @@ static void measure(int cols, int rows)
     size_t one = frame(u, &ctx);
     ctx.now += 1;
     size_t tick = frame(u, &ctx);
-    bool quit;
     for (int i = 0; i < rows; i++) /* walk the selection to the bottom edge */
-        ui_on_action(u, ACT_DOWN, &quit);
+        ui_on_action(u, ACT_DOWN, &ctx);
     frame(u, &ctx);
-    ui_on_action(u, ACT_DOWN, &quit);
+    ui_on_action(u, ACT_DOWN, &ctx);
     size_t scroll = frame(u, &ctx);
     printf("%dx%d: first paint %zu B, identical frame %zu B, one value changed %zu B, "
            "clock tick %zu B, scroll one row %zu B\n",

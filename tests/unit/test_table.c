@@ -4,9 +4,9 @@
 #include "citydeck/table.h"
 
 static const struct table_column cols[] = {
-    {"A", 10, 0, false, 0},
-    {"B", 6, 1, true, 0},
-    {"C", 8, 3, false, 100},
+    {"A", 10, 0, false, 0, false},
+    {"B", 6, 1, true, 0, false},
+    {"C", 8, 3, false, 100, false},
 };
 
 static struct table make(size_t nrows)

@@ -55,7 +55,10 @@ static void draw_cells(struct table *t, WINDOW *w, int y, int x, const int *widt
         if (widths[i] <= 0)
             continue;
         enum theme_role role = TH_NORMAL;
-        if (header)
+        if (header && i == t->sort_col && t->sort_col >= 0)
+            snprintf(raw, sizeof raw, "%s%s", t->cols[i].title,
+                     t->sort_desc ? (text_ascii() ? "v" : "▼") : (text_ascii() ? "^" : "▲"));
+        else if (header)
             str_copy(raw, t->cols[i].title, sizeof raw);
         else {
             raw[0] = '\0';
@@ -86,6 +89,7 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int height, int width)
 
     int rows = height - 1;
     t->page = rows > 0 ? rows : 1;
+    t->drawn_y = y + 1;
     table_clamp(t);
     if (t->selected < t->top)
         t->top = t->selected;
@@ -108,6 +112,14 @@ void table_draw(struct table *t, WINDOW *w, int y, int x, int height, int width)
         draw_cells(&tl, w, y + 1 + r, x, widths, row, false, sel);
     }
     wattrset(w, A_NORMAL);
+}
+
+size_t table_row_at(const struct table *t, int y)
+{
+    if (y < t->drawn_y || y >= t->drawn_y + t->page)
+        return (size_t)-1;
+    size_t row = t->top + (size_t)(y - t->drawn_y);
+    return row < t->nrows ? row : (size_t)-1;
 }
 
 void table_clamp(struct table *t)

@@ -1,0 +1,190 @@
+#include "citydeck/list.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "citydeck/text.h"
+
+void filter_set(struct filter *f, const char *text)
+{
+    filter_clear(f);
+    str_copy(f->text, text ? text : "", sizeof f->text);
+    const char *needle = f->text;
+    f->invert = needle[0] == '!';
+    if (f->invert)
+        needle++;
+    if (*needle || f->invert)
+        f->folded = text_fold(needle);
+}
+
+void filter_clear(struct filter *f)
+{
+    free(f->folded);
+    f->folded = NULL;
+    f->text[0] = '\0';
+    f->invert = false;
+}
+
+bool filter_active(const struct filter *f)
+{
+    return f && f->folded;
+}
+
+bool filter_pass(const struct filter *f, const char *text)
+{
+    if (!filter_active(f))
+        return true;
+    bool found = text_match(text, f->folded) != 0;
+    return found != f->invert;
+}
+
+void list_init(struct list *l, const struct table_column *cols, int ncols, table_cell_fn cell,
+               const struct list_ops *ops, void *ctx)
+{
+    memset(l, 0, sizeof *l);
+    l->table.cols = cols;
+    l->table.ncols = ncols;
+    l->table.cell = cell;
+    l->table.ctx = ctx;
+    l->table.sort_col = -1;
+    l->ops = ops;
+    l->ctx = ctx;
+}
+
+void list_free(struct list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+void list_begin(struct list *l)
+{
+    l->n = 0;
+    l->total = 0;
+}
+
+void list_add(struct list *l, size_t item)
+{
+    l->items = xgrow(l->items, &l->cap, l->n + 1, sizeof *l->items);
+    l->items[l->n++] = item;
+    l->total++;
+}
+
+/* qsort has no context argument; the list being sorted is set around the call (the loop
+ * thread is the only one that draws). */
+static const struct list *sorting;
+
+static int compare_items(const void *a, const void *b)
+{
+    const struct list *l = sorting;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int col = l->table.sort_col;
+    int r = col >= 0 ? l->ops->compare(l->ctx, x, y, col) : 0;
+    if (col >= 0 && l->table.sort_desc)
+        r = -r;
+    if (r == 0)
+        r = l->ops->compare(l->ctx, x, y, -1);
+    if (r == 0)
+        r = x < y ? -1 : x > y;
+    return r;
+}
+
+static void remember(struct list *l)
+{
+    l->selected_key[0] = '\0';
+    size_t item = list_selected(l);
+    if (item != (size_t)-1)
+        l->ops->key(l->ctx, item, l->selected_key, sizeof l->selected_key);
+}
+
+void list_end(struct list *l, const struct filter *f)
+{
+    if (filter_active(f) && l->ops->text) {
+        struct buf b = {0};
+        size_t kept = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            buf_reset(&b);
+            l->ops->text(l->ctx, l->items[i], &b);
+            if (filter_pass(f, b.data ? b.data : ""))
+                l->items[kept++] = l->items[i];
+        }
+        buf_free(&b);
+        l->n = kept;
+    }
+    if (l->n > 1 && l->ops->compare) {
+        sorting = l;
+        qsort(l->items, l->n, sizeof *l->items, compare_items);
+        sorting = NULL;
+    }
+    l->table.nrows = l->n;
+    if (l->selected_key[0]) {
+        char key[128];
+        for (size_t i = 0; i < l->n; i++)
+            if (strcmp(l->ops->key(l->ctx, l->items[i], key, sizeof key), l->selected_key) == 0) {
+                l->table.selected = i;
+                break;
+            }
+    }
+    table_clamp(&l->table);
+    remember(l);
+}
+
+size_t list_count(const struct list *l)
+{
+    return l->n;
+}
+
+size_t list_item(const struct list *l, size_t row)
+{
+    return row < l->n ? l->items[row] : (size_t)-1;
+}
+
+size_t list_selected(const struct list *l)
+{
+    return list_item(l, l->table.selected);
+}
+
+bool list_on_action(struct list *l, enum action a)
+{
+    if (!table_on_action(&l->table, a))
+        return false;
+    remember(l);
+    return true;
+}
+
+void list_sort_next(struct list *l, int width)
+{
+    int widths[64];
+    int ncols = l->table.ncols < 64 ? l->table.ncols : 64;
+    struct table t = l->table;
+    t.ncols = ncols;
+    table_layout(&t, width, widths);
+    for (int c = l->table.sort_col + 1; c < ncols; c++)
+        if (widths[c] > 0 && !l->table.cols[c].nosort) {
+            l->table.sort_col = c;
+            /* Numbers read best largest first, words A to Z. */
+            l->table.sort_desc = l->table.cols[c].right;
+            return;
+        }
+    l->table.sort_col = -1;
+    l->table.sort_desc = false;
+}
+
+void list_sort_reverse(struct list *l)
+{
+    if (l->table.sort_col < 0)
+        list_sort_next(l, 1000);
+    else
+        l->table.sort_desc = !l->table.sort_desc;
+}
+
+bool list_click(struct list *l, int y)
+{
+    size_t row = table_row_at(&l->table, y);
+    if (row == (size_t)-1)
+        return false;
+    l->table.selected = row;
+    remember(l);
+    return true;
+}
