@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "citydeck/theme.h"
 #include "citydeck/view.h"
 
 /* One panel's wish. Heights are rows including the title line. */

@@ -27,6 +27,11 @@ int text_fit(const char *s, int cols, char *out, size_t outsz);
 /* Pads (left-aligned, or right-aligned when right) or fits s to exactly cols columns. */
 int text_pad(const char *s, int cols, int right, char *out, size_t outsz);
 
+/* Word wrap: writes into out the first line of s that fits cols columns (broken after a
+ * space when a word would run over, mid-word only when one word is wider than the line) and
+ * returns where the next line starts, or NULL after the last. Leading spaces are skipped. */
+const char *text_wrap(const char *s, int cols, char *out, size_t outsz);
+
 /* The search key: case-folded, marks stripped, đ/Đ → d, so "cam thanh" finds "Cẩm Thành". */
 char *text_fold(const char *s);
 

@@ -329,6 +329,34 @@ int text_pad(const char *s, int cols, int right, char *out, size_t outsz)
     return w + (int)pad;
 }
 
+const char *text_wrap(const char *s, int cols, char *out, size_t outsz)
+{
+    size_t len = strlen(s), i = 0, brk = 0;
+    int w = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    size_t start = i;
+    while (i < len) {
+        struct cluster c = next_cluster(s + i, len - i);
+        if (w + c.width > cols || i - start + c.bytes >= outsz)
+            break;
+        w += c.width;
+        i += c.bytes;
+        if (s[i - 1] == ' ')
+            brk = i;
+    }
+    /* Break after the last space when the line is full and a word runs on. */
+    size_t end = i < len && brk > start ? brk : i;
+    if (end == start && i < len) /* one cluster wider than cols: take it anyway */
+        end = start + next_cluster(s + start, len - start).bytes;
+    size_t n = end - start < outsz ? end - start : outsz - 1;
+    memcpy(out, s + start, n);
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return end < len ? s + end : NULL;
+}
+
 char *text_fold(const char *s)
 {
     if (!s || !*s)

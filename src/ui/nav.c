@@ -85,25 +85,43 @@ struct view_ctx nav_ctx(struct nav *n, const struct view_ctx *base)
     return c;
 }
 
+/* The path of the stack: the province, then each frame's view (and its unit where the scope
+ * changes): "Tỉnh Quảng Ngãi › Xếp hạng xã/phường › Phường Cẩm Thành › Hồ sơ › quá hạn".
+ * A deep stack keeps the province and the last frames. */
 void nav_breadcrumb(struct nav *n, const struct view_ctx *base, char *buf, size_t size)
 {
-    struct nav_frame *f = nav_top(n);
+    enum { SHOWN = 4 };
     const struct unit_table *units = base->store->units;
     const char *province = unit_table_province_name(units);
     struct buf b = {0};
     buf_appendf(&b, "%s", province ? province : "Toàn tỉnh");
-    if (f->scope)
-        buf_appendf(&b, " › %s", unit_table_name(units, f->scope));
-    buf_appendf(&b, " › %s", f->ops->title);
-    if (f->ops->crumb) {
-        char crumb[160] = "";
-        struct view_ctx c = nav_ctx(n, base);
-        f->ops->crumb(f->view, &c, crumb, sizeof crumb);
-        if (crumb[0])
-            buf_appendf(&b, " › %s", crumb);
+    int first = n->depth > SHOWN ? n->depth - SHOWN : 0;
+    if (first > 0)
+        buf_appendf(&b, " › …");
+    const char *scope = first > 0 ? n->frames[first - 1].scope : NULL;
+    for (int i = first; i < n->depth; i++) {
+        struct nav_frame *f = &n->frames[i];
+        if (f->scope && !str_eq(f->scope, scope))
+            buf_appendf(&b, " › %s", unit_table_name(units, f->scope));
+        else if (!f->scope && scope)
+            buf_appendf(&b, " › %s", "toàn tỉnh");
+        scope = f->scope;
+        /* A unit's own page is named by its scope already. */
+        if (!(f->ops->detail && f->scope && strcmp(f->ops->name, "unit") == 0))
+            buf_appendf(&b, " › %s", f->ops->title);
+        if (f->ops->crumb) {
+            char crumb[160] = "";
+            struct view_ctx c = *base;
+            c.scope = f->scope;
+            c.arg = f->arg;
+            c.filter = filter_active(&f->filter) ? &f->filter : NULL;
+            f->ops->crumb(f->view, &c, crumb, sizeof crumb);
+            if (crumb[0])
+                buf_appendf(&b, " › %s", crumb);
+        }
+        if (filter_active(&f->filter))
+            buf_appendf(&b, " [/%s]", f->filter.text);
     }
-    if (filter_active(&f->filter))
-        buf_appendf(&b, " [/%s]", f->filter.text);
     str_copy(buf, b.data, size);
     buf_free(&b);
 }

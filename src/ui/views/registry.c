@@ -15,7 +15,6 @@
 #pragma weak sensors_view_ops
 #pragma weak alerts_view_ops
 #pragma weak dossier_view_ops
-#pragma weak complaint_view_ops
 #pragma weak sensor_view_ops
 #pragma weak unit_view_ops
 
