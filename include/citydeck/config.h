@@ -7,6 +7,15 @@
 
 #define CONFIG_MAX_FEEDS 16
 #define CONFIG_NAME_MAX 32
+#define CONFIG_MAX_SELECTS 16
+
+/* One "select.CODE = [FILTER:]V1,V2" line of a PX-Web v1 query (see citydeck.conf(5)). */
+struct feed_select {
+    char *code;    /* the variable code after "select." */
+    char *filter;  /* "item", "all", "top", "agg:NAME" or "vs:NAME" */
+    char **values; /* nvalues strings, spaces around them trimmed */
+    size_t nvalues;
+};
 
 struct feed_config {
     char name[CONFIG_NAME_MAX]; /* from [feed.NAME] */
@@ -22,6 +31,18 @@ struct feed_config {
     char *query;                /* prometheus: the PromQL instant query */
     char *tenant;               /* sent as X-Scope-OrgID (Mimir, Cortex, Thanos gateways) */
     bool enabled;
+    /* jsonstat: dimension ids and categories for datasets without roles (jsonstat_options) */
+    char *unit_dimension, *indicator_dimension, *period_dimension, *measure_dimension;
+    char *plan_category, *actual_category;
+    char *default_unit, *default_indicator, *default_period;
+    /* jsonstat: a PX-Web v1 query POSTed instead of a GET: select lines or a body file */
+    struct feed_select selects[CONFIG_MAX_SELECTS];
+    size_t nselects;
+    char *query_file;      /* absolute, or made absolute against the config file's folder */
+    char *response_format; /* of the select query: NULL = json-stat2 */
+    /* open311: poll with updated_after after a full listing; a full one every full_every */
+    bool incremental;
+    int full_every;
 };
 
 /* A line of a section another module checks: [rule.NAME] (alerts), [keys] (key table). */

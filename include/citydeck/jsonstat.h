@@ -173,4 +173,27 @@ struct indicator_batch *jsonstat_parse_indicators(const char *body, size_t len,
                                                   const struct jsonstat_options *opt, char *err,
                                                   size_t errsz);
 
+/* Items of a collection a feed follows in one poll. */
+#define JSONSTAT_MAX_ITEMS 64
+
+/* One polled JSON-stat document: the cells of every dataset in it and, for a collection, the
+ * items it links to without embedding them, to be fetched next. */
+struct jsonstat_feed_page {
+    struct indicator_batch *batch; /* never NULL; no cells for a collection of links only */
+    bool collection;
+    char **hrefs; /* the items' hrefs as sent (cleaned, maybe relative), in document order */
+    size_t nhrefs;
+    /* Items not listed in hrefs: nested collections and dimensions (their class says so),
+     * items without an href, and those past JSONSTAT_MAX_ITEMS. */
+    size_t skipped;
+};
+
+/* jsonstat_parse_indicators, except that a collection is not an error: its embedded datasets
+ * become cells and the other items' hrefs are returned. Errors as there (a lone dimension,
+ * a dataset that cannot be mapped). */
+struct jsonstat_feed_page *jsonstat_parse_feed(const char *body, size_t len,
+                                               const struct jsonstat_options *opt, char *err,
+                                               size_t errsz);
+void jsonstat_feed_page_free(struct jsonstat_feed_page *p);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "citydeck/complaints.h"
 
@@ -23,5 +24,27 @@ struct open311_options {
 struct complaint_batch *open311_parse_requests(const char *body, size_t len,
                                                const struct open311_options *opt, char *err,
                                                size_t errsz);
+
+/* Incremental polling: the URL of a poll for what changed after a full listing, and how far
+ * the last changes reached. */
+
+/* Seconds the next updated_after reaches back before the latest update seen: a request
+ * updated in the same second as that one, or committed a little later with an earlier
+ * timestamp, still comes. Fetching a minute of changes twice costs nothing: merges replace by
+ * id. */
+#define OPEN311_INCREMENTAL_OVERLAP_S 60
+
+/* list_url without status, page, updated_after and updated_before, plus
+ * updated_after=T (T = after - OPEN311_INCREMENTAL_OVERLAP_S, as UTC "2026-03-02T01:04:00Z",
+ * no fraction: some servers refuse milliseconds), so closed requests come back with their
+ * new status. A new string. */
+char *open311_incremental_url(const char *list_url, int64_t after);
+
+/* The latest updated time in the batch (TIME_NONE if none), ignoring times later than
+ * not_after (a hub's clock error must not move the cursor past changes to come). */
+int64_t open311_latest_update(const struct complaint_batch *b, int64_t not_after);
+
+/* The page_size parameter of a URL, or 0 when it has none (or an unreadable one). */
+long open311_page_size(const char *url);
 
 #endif

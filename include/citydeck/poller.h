@@ -32,16 +32,23 @@ struct feed_health {
     uint64_t not_modified;
 };
 
+struct feed;
+
 /* Worker thread: bytes -> a self-contained batch, or NULL with err filled. Must not touch
  * anything shared with the loop thread. */
 typedef void *(*feed_parse_fn)(const char *body, size_t len, void *ctx, char *err, size_t errsz);
 /* Loop thread: takes ownership of the batch. */
 typedef void (*feed_merge_fn)(void *batch, void *ctx);
 typedef void (*feed_free_fn)(void *batch);
-/* Paged listings (SensorThings @iot.nextLink, cases hub pages): loop thread, before merge.
- * Returns the URL of the page after this batch (a new string; relative links resolved
- * against page_url by the callee) or NULL on the last page. */
+/* Paged listings (SensorThings @iot.nextLink, cases hub pages, a JSON-stat collection's
+ * items): loop thread, before merge. Returns the URL of the page after this batch (a new
+ * string; relative links resolved against page_url by the callee) or NULL on the last page.
+ * With spec.page_etags it is also called after a 304, with a NULL batch. */
 typedef char *(*feed_next_fn)(void *batch, const char *page_url, void *ctx);
+/* Loop thread, at the start of every poll, before its first request: the place to change the
+ * URL of this poll with feed_set_url (an incremental query after a full listing). It must not
+ * free the poller. */
+typedef void (*feed_prepare_fn)(struct feed *f, void *ctx);
 
 /* Zero means the default: interval 60 s, timeout 15 s, max_bytes 8 MiB. */
 struct feed_spec {
@@ -60,6 +67,18 @@ struct feed_spec {
     feed_free_fn free_batch;
     feed_next_fn next_page; /* NULL = one page per poll */
     int max_pages;          /* pages followed in one poll; 0 = 100 */
+    /* Every page is a conditional request with its own ETag (up to 64 pages remembered),
+     * and a 304 on any page, the first included, goes on to the next one: next_page is then
+     * called with a NULL batch. For documents that list other documents (a JSON-stat
+     * collection), whose own ETag says nothing about the items. Otherwise only the first
+     * page is conditional and its 304 ends the poll: the listing is unchanged. */
+    bool page_etags;
+    /* The first page of a poll is a POST of this body (Content-Type: application/json),
+     * copied; NULL = GET. Later pages are GETs. If-None-Match goes with the POST too, and a
+     * 412 to it (RFC 9110 13.1.2: the ETag matched, for a method other than GET) counts as
+     * a 304. */
+    const char *post_body;
+    feed_prepare_fn prepare; /* NULL = every poll fetches url */
     void *ctx;
 };
 
@@ -93,8 +112,9 @@ const char *feed_name(const struct feed *f);
 const char *feed_url(const struct feed *f);
 /* Recomputes the state for now (stale is a function of time) and returns the health. */
 const struct feed_health *feed_health(struct feed *f);
-/* Changes the URL of the next polls (e.g. a different filter) and forgets the ETag; the
- * next poll goes out on schedule (call poller_refresh to fetch now). */
+/* Changes the URL of the next polls (e.g. a different filter) and forgets the ETags; the
+ * next poll goes out on schedule (call poller_refresh to fetch now). From a prepare callback
+ * it changes the poll about to start. */
 void feed_set_url(struct feed *f, const char *url);
 /* Milliseconds until the next scheduled poll, or -1 while one is in flight or parsing. */
 int64_t feed_next_poll_ms(const struct feed *f);

@@ -19,9 +19,14 @@ typedef void (*wiring_merged_fn)(void *arg);
 struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_merged_fn merged,
                           void *arg, char *err, size_t errsz);
 /* Adds every feed to the poller with URLs below hub_url (or their own url). */
-int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char *err,
-                  size_t errsz);
+int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char *err, size_t errsz);
 void wiring_free(struct wiring *w);
+
+/* The body a jsonstat feed POSTs (a PX-Web v1 query): built from its select lines, or read
+ * from its query_file (a JSON object; a response.format other than json-stat2/json-stat is
+ * refused). NULL with err "" when the feed has neither (it GETs), NULL with err filled on an
+ * error ("query_file /etc/q.json: invalid JSON near byte 12"). A new string. */
+char *wiring_post_body(const struct feed_config *fc, char *err, size_t errsz);
 
 /* Fills the store's units from the bundled national list for a province ("51"), so names
  * are there before the hub's unit list arrives. Returns 0, or -1 with err filled. */

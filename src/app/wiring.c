@@ -1,18 +1,31 @@
 #include "citydeck/wiring.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "citydeck-config.h"
 #include "citydeck/cases.h"
 #include "citydeck/clock.h"
+#include "citydeck/feedjson.h"
 #include "citydeck/jsonstat.h"
+#include "citydeck/log.h"
 #include "citydeck/open311.h"
 #include "citydeck/prometheus.h"
+#include "citydeck/pxweb.h"
 #include "citydeck/sensorthings.h"
 #include "citydeck/unitlist.h"
 #include "citydeck/util.h"
+
+/* Open311 incremental polling: a full listing every this many polls unless configured. */
+#define OPEN311_FULL_EVERY 10
+/* Update times this far past the hub's clock still move the cursor; later ones are errors. */
+#define OPEN311_CLOCK_SLACK_S 300
+/* The largest PX-Web query file read (config.c checks the same bound). */
+#define QUERY_FILE_MAX ((size_t)64 << 10)
 
 struct adapter;
 
@@ -27,8 +40,21 @@ struct wired_feed {
     struct jsonstat_options jsonstat;
     struct cases_options cases;
     struct feed *feed; /* in the poller, for URL changes */
-    char *list_url;    /* cases: the configured listing, the base of incremental polls */
+    char *list_url;    /* cases, open311: the configured listing, the base of incremental polls */
     char *header;      /* "X-Scope-OrgID: tenant" */
+    char *post_body;   /* jsonstat: the PX-Web query POSTed instead of a GET */
+    /* jsonstat collections: the items of the last collection fetched, followed one per page;
+     * kept across polls, since a 304 for the collection says nothing about its items. */
+    char **items;
+    size_t nitems, next_item, items_dropped;
+    int js_page; /* pages of the current poll so far */
+    /* open311: updated_after polls between full listings. */
+    bool incremental;
+    bool need_full; /* the next poll lists everything (set until a full listing merged) */
+    bool poll_full; /* the poll under way is a full listing */
+    int full_every, since_full;
+    int64_t cursor; /* the latest update time seen, TIME_NONE before the first */
+    long page_size; /* of the listing; 0 = unknown */
 };
 
 /* A page of the cases hub: the dossiers and where the listing goes on. */
@@ -46,10 +72,14 @@ struct adapter {
     feed_merge_fn merge;
     feed_free_fn free_batch;
     feed_next_fn next_page;
+    feed_prepare_fn prepare;
+    bool page_etags;
+    int max_pages; /* 0 = the poller's default */
 };
 
 struct wiring {
     struct store *store;
+    struct poller *poller;
     wiring_merged_fn merged;
     void *arg;
     struct wired_feed feeds[CONFIG_MAX_FEEDS];
@@ -78,7 +108,17 @@ static void *parse_prometheus(const char *body, size_t len, void *ctx, char *err
 static void *parse_jsonstat(const char *body, size_t len, void *ctx, char *err, size_t errsz)
 {
     struct wired_feed *f = ctx;
-    return jsonstat_parse_indicators(body, len, &f->jsonstat, err, errsz);
+    struct jsonstat_feed_page *pg = jsonstat_parse_feed(body, len, &f->jsonstat, err, errsz);
+    if (pg && pg->collection && !pg->nhrefs && !pg->batch->n) {
+        /* An empty answer would look like a hub without indicators. */
+        snprintf(err, errsz,
+                 "collection: no dataset to follow (%zu items are nested collections, "
+                 "dimensions or have no href)",
+                 pg->skipped);
+        jsonstat_feed_page_free(pg);
+        return NULL;
+    }
+    return pg;
 }
 
 static void *parse_units(const char *body, size_t len, void *ctx, char *err, size_t errsz)
@@ -114,8 +154,54 @@ static void merged(struct wired_feed *f)
 static void merge_open311(void *batch, void *ctx)
 {
     struct wired_feed *f = ctx;
-    store_merge_complaints(f->owner->store, batch);
+    struct complaint_batch *b = batch;
+    if (f->incremental) {
+        if (f->poll_full)
+            f->need_full = false;
+        else
+            b->full_listing = false; /* only the changes: an absent request is unchanged */
+        int64_t hub_now = (clock_wall_ms() + poller_hub_offset_ms(f->owner->poller)) / 1000;
+        int64_t latest = open311_latest_update(b, hub_now + OPEN311_CLOCK_SLACK_S);
+        if (latest != TIME_NONE && (f->cursor == TIME_NONE || latest > f->cursor))
+            f->cursor = latest;
+        /* A full page of changes may have left older ones out: list everything next. */
+        size_t listed = b->n + b->skipped_no_id + b->skipped_invalid;
+        if (!f->poll_full && f->page_size > 0 && listed >= (size_t)f->page_size)
+            f->need_full = true;
+    }
+    store_merge_complaints(f->owner->store, b);
     merged(f);
+}
+
+/* Chooses this poll's query: the full listing first, after a page of changes that may have
+ * been cut, and every full_every polls (it closes the requests that vanished: deleted or
+ * merged ones never show up as updated); otherwise only what changed since the cursor. */
+static void prepare_open311(struct feed *feed, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    if (!f->incremental || !f->list_url)
+        return;
+    const struct feed_health *h = feed_health(feed);
+    if (!f->poll_full && h->failures > 0 && h->last_status == 400) {
+        /* A server that refuses the parameter says so with a 400: stop asking. */
+        log_warn("feed %s: the hub refused updated_after (HTTP 400); polling full listings",
+                 f->cfg->name);
+        f->incremental = false;
+        feed_set_url(feed, f->list_url);
+        return;
+    }
+    bool full = f->need_full || f->cursor == TIME_NONE || f->since_full + 1 >= f->full_every;
+    if (full) {
+        feed_set_url(feed, f->list_url);
+        f->since_full = 0;
+        f->need_full = true;
+    } else {
+        char *url = open311_incremental_url(f->list_url, f->cursor);
+        feed_set_url(feed, url);
+        free(url);
+        f->since_full++;
+    }
+    f->poll_full = full;
 }
 
 static void merge_sensors(void *batch, void *ctx)
@@ -125,11 +211,96 @@ static void merge_sensors(void *batch, void *ctx)
     merged(f);
 }
 
-static void merge_indicators(void *batch, void *ctx)
+static void merge_jsonstat(void *batch, void *ctx)
 {
     struct wired_feed *f = ctx;
-    store_merge_indicators(f->owner->store, batch);
+    struct jsonstat_feed_page *pg = batch;
+    store_merge_indicators(f->owner->store, pg->batch);
+    pg->batch = NULL;
+    jsonstat_feed_page_free(pg);
     merged(f);
+}
+
+static void free_jsonstat(void *batch)
+{
+    jsonstat_feed_page_free(batch);
+}
+
+static void items_clear(struct wired_feed *f)
+{
+    for (size_t i = 0; i < f->nitems; i++)
+        free(f->items[i]);
+    free(f->items);
+    f->items = NULL;
+    f->nitems = f->next_item = 0;
+}
+
+/* "scheme://authority" of a URL; 0 when it has none. */
+static size_t origin_len(const char *url)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return 0;
+    p += 3;
+    return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/* The token and the tenant header go with every page of a poll: a collection may only send
+ * the poller to the host it came from. */
+static bool same_origin(const char *a, const char *b)
+{
+    size_t n = origin_len(a);
+    return n && n == origin_len(b) && strncasecmp(a, b, n) == 0;
+}
+
+/* Rebuilds the item list from the collection on the first page of a poll. */
+static void items_from(struct wired_feed *f, const struct jsonstat_feed_page *pg,
+                       const char *page_url)
+{
+    items_clear(f);
+    size_t dropped = pg->skipped;
+    f->items = xcalloc(pg->nhrefs + 1, sizeof *f->items);
+    for (size_t k = 0; k < pg->nhrefs; k++) {
+        char *abs = sensorthings_resolve_link(page_url, pg->hrefs[k]);
+        bool ok = abs && same_origin(abs, page_url) && strcmp(abs, page_url) != 0;
+        for (size_t i = 0; ok && i < f->nitems; i++)
+            ok = strcmp(f->items[i], abs) != 0;
+        if (!ok) {
+            free(abs);
+            dropped++;
+            continue;
+        }
+        f->items[f->nitems++] = abs;
+    }
+    if (dropped && dropped != f->items_dropped)
+        log_warn("feed %s: collection: %zu items not followed (nested collections, "
+                 "dimensions, other hosts, repeats, or past %d)",
+                 f->cfg->name, dropped, JSONSTAT_MAX_ITEMS);
+    f->items_dropped = dropped;
+}
+
+/* A collection's items are the pages after it. A 304 for the collection (batch NULL) keeps
+ * the items of the last one; a dataset in its place ends the following. Collections met on
+ * later pages are not followed (their embedded datasets still count). */
+static char *next_jsonstat(void *batch, const char *page_url, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    const struct jsonstat_feed_page *pg = batch;
+    if (f->js_page++ == 0 && pg) {
+        if (pg->collection)
+            items_from(f, pg, page_url);
+        else
+            items_clear(f);
+    }
+    return f->next_item < f->nitems ? xstrdup(f->items[f->next_item++]) : NULL;
+}
+
+static void prepare_jsonstat(struct feed *feed, void *ctx)
+{
+    struct wired_feed *f = ctx;
+    (void)feed;
+    f->js_page = 0;
+    f->next_item = 0;
 }
 
 static void merge_units(void *batch, void *ctx)
@@ -189,11 +360,6 @@ static void free_sensors(void *batch)
     sensor_batch_free(batch);
 }
 
-static void free_indicators(void *batch)
-{
-    indicator_batch_free(batch);
-}
-
 static char *next_sta(void *batch, const char *page_url, void *ctx)
 {
     struct sensor_batch *b = batch;
@@ -202,12 +368,13 @@ static char *next_sta(void *batch, const char *page_url, void *ctx)
 }
 
 static const struct adapter adapters[] = {
-    {"open311", parse_open311, merge_open311, free_complaints, NULL},
-    {"sensorthings", parse_sta, merge_sensors, free_sensors, next_sta},
-    {"prometheus", parse_prometheus, merge_sensors, free_sensors, NULL},
-    {"jsonstat", parse_jsonstat, merge_indicators, free_indicators, NULL},
-    {"units", parse_units, merge_units, free_units, NULL},
-    {"cases", parse_cases, merge_cases, free_cases, next_cases},
+    {"open311", parse_open311, merge_open311, free_complaints, NULL, prepare_open311, false, 0},
+    {"sensorthings", parse_sta, merge_sensors, free_sensors, next_sta, NULL, false, 0},
+    {"prometheus", parse_prometheus, merge_sensors, free_sensors, NULL, NULL, false, 0},
+    {"jsonstat", parse_jsonstat, merge_jsonstat, free_jsonstat, next_jsonstat, prepare_jsonstat,
+     true, 1 + JSONSTAT_MAX_ITEMS},
+    {"units", parse_units, merge_units, free_units, NULL, NULL, false, 0},
+    {"cases", parse_cases, merge_cases, free_cases, next_cases, NULL, false, 0},
 };
 
 static const struct adapter *adapter_find(const char *kind)
@@ -258,12 +425,110 @@ struct wiring *wiring_new(const struct config *cfg, struct store *store, wiring_
         f->cases.default_offset_s = CLOCK_VN_OFFSET;
         if (fc->tenant)
             f->header = xasprintf("X-Scope-OrgID: %s", fc->tenant);
+        f->jsonstat = (struct jsonstat_options){
+            .unit_dim = fc->unit_dimension,
+            .period_dim = fc->period_dimension,
+            .indicator_dim = fc->indicator_dimension,
+            .measure_dim = fc->measure_dimension,
+            .plan_id = fc->plan_category,
+            .actual_id = fc->actual_category,
+            .default_unit = fc->default_unit,
+            .default_period = fc->default_period,
+            .default_indicator = fc->default_indicator,
+        };
+        if ((fc->nselects || fc->query_file) && strcmp(fc->kind, "jsonstat") != 0)
+            snprintf(terr, sizeof terr, "select and query_file are for jsonstat feeds");
+        else
+            f->post_body = wiring_post_body(fc, terr, sizeof terr);
+        if (!f->post_body && terr[0]) {
+            snprintf(err, errsz, "feed %s: %s", fc->name, terr);
+            w->nfeeds++; /* so that its token and header are freed too */
+            wiring_free(w);
+            return NULL;
+        }
+        f->incremental = fc->incremental && strcmp(fc->kind, "open311") == 0;
+        f->full_every = fc->full_every > 0 ? fc->full_every : OPEN311_FULL_EVERY;
+        f->cursor = TIME_NONE;
+        f->need_full = true;
         /* A query for every open request lets the store close those that disappear. */
         const char *where = fc->url ? fc->url : fc->path ? fc->path : "";
         f->open311.full_listing = strstr(where, "status=open") != NULL;
         w->nfeeds++;
     }
     return w;
+}
+
+/* Reads a query file whole (it was checked by config_load; it may have changed since). */
+static char *read_query_file(const char *path, size_t *len, char *err, size_t errsz)
+{
+    FILE *fp = fopen(path, "re");
+    if (!fp) {
+        snprintf(err, errsz, "query_file %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = xmalloc(QUERY_FILE_MAX + 1);
+    *len = fread(buf, 1, QUERY_FILE_MAX + 1, fp);
+    bool bad = ferror(fp);
+    fclose(fp);
+    if (bad || *len == 0 || *len > QUERY_FILE_MAX) {
+        snprintf(err, errsz, "query_file %s: %s", path,
+                 bad    ? "read error"
+                 : *len ? "larger than 64K"
+                        : "empty");
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* A query file's body, as written: it must be a JSON object, and a response format it names
+ * must be one the adapter reads. */
+static char *query_file_body(const char *path, char *err, size_t errsz)
+{
+    size_t len;
+    char *body = read_query_file(path, &len, err, errsz);
+    if (!body)
+        return NULL;
+    char jerr[160];
+    cJSON *root = feedjson_parse_object(body, len, "query", jerr, sizeof jerr);
+    if (!root) {
+        snprintf(err, errsz, "query_file %s: %s", path, jerr);
+        free(body);
+        return NULL;
+    }
+    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(root, "response");
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(resp, "format");
+    if (fmt && !(cJSON_IsString(fmt) && (strcasecmp(fmt->valuestring, "json-stat2") == 0 ||
+                                         strcasecmp(fmt->valuestring, "json-stat") == 0))) {
+        snprintf(err, errsz,
+                 "query_file %s: response.format must be \"json-stat2\" or \"json-stat\"", path);
+        free(body);
+        body = NULL;
+    }
+    cJSON_Delete(root);
+    return body;
+}
+
+char *wiring_post_body(const struct feed_config *fc, char *err, size_t errsz)
+{
+    if (errsz)
+        err[0] = '\0';
+    if (fc->query_file)
+        return query_file_body(fc->query_file, err, errsz);
+    if (!fc->nselects)
+        return NULL;
+    struct pxweb_selection sel[CONFIG_MAX_SELECTS];
+    for (size_t i = 0; i < fc->nselects; i++) {
+        sel[i] = (struct pxweb_selection){
+            .code = fc->selects[i].code,
+            .filter = fc->selects[i].filter,
+            .values = (const char *const *)fc->selects[i].values,
+            .nvalues = fc->selects[i].nvalues,
+        };
+    }
+    struct pxweb_query q = {sel, fc->nselects, fc->response_format};
+    return pxweb_query_body(&q, err, errsz);
 }
 
 static bool is_loopback_url(const char *url)
@@ -309,12 +574,18 @@ int wiring_attach(struct wiring *w, struct poller *p, const char *hub_url, char 
             .merge = f->adapter->merge,
             .free_batch = f->adapter->free_batch,
             .next_page = f->adapter->next_page,
+            .max_pages = f->adapter->max_pages,
+            .page_etags = f->adapter->page_etags,
+            .post_body = f->post_body,
+            .prepare = f->adapter->prepare,
             .ctx = f,
         };
         f->feed = poller_add(p, &spec);
         free(f->list_url);
         f->list_url = url;
+        f->page_size = open311_page_size(url);
     }
+    w->poller = p;
     return 0;
 }
 
@@ -326,6 +597,8 @@ void wiring_free(struct wiring *w)
         free(w->feeds[i].token);
         free(w->feeds[i].list_url);
         free(w->feeds[i].header);
+        free(w->feeds[i].post_body);
+        items_clear(&w->feeds[i]);
     }
     free(w);
 }

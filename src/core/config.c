@@ -51,6 +51,17 @@ static void feed_defaults(struct feed_config *f, const char *name)
     f->timeout_ms = 10000;
     f->max_bytes = 8 * MIB;
     f->enabled = true;
+    f->incremental = true;
+}
+
+static void select_clear(struct feed_select *s)
+{
+    free(s->code);
+    free(s->filter);
+    for (size_t i = 0; i < s->nvalues; i++)
+        free(s->values[i]);
+    free(s->values);
+    memset(s, 0, sizeof *s);
 }
 
 static void feed_free(struct feed_config *f)
@@ -63,6 +74,14 @@ static void feed_free(struct feed_config *f)
     free(f->unit_attribute);
     free(f->query);
     free(f->tenant);
+    char **ids[] = {&f->unit_dimension,    &f->indicator_dimension, &f->period_dimension,
+                    &f->measure_dimension, &f->plan_category,       &f->actual_category,
+                    &f->default_unit,      &f->default_indicator,   &f->default_period,
+                    &f->query_file,        &f->response_format};
+    for (size_t i = 0; i < ARRAY_LEN(ids); i++)
+        free(*ids[i]);
+    for (size_t i = 0; i < f->nselects; i++)
+        select_clear(&f->selects[i]);
 }
 
 void config_init(struct config *c)
@@ -639,10 +658,221 @@ static int handle_demo(struct load_ctx *x, const char *pre, const char *key, con
     return -1;
 }
 
+/* PX-Web queries and dimension overrides are read by the JSON-stat adapter only. */
+static int need_jsonstat(struct load_ctx *x, const struct feed_config *f, const char *pre)
+{
+    if (f->kind && strcmp(f->kind, "jsonstat") != 0) {
+        fail(x, "%sonly for kind jsonstat (this feed is %s)", pre, f->kind);
+        return 0;
+    }
+    return 1;
+}
+
+/* Dimension and category ids may hold spaces ("County and Region"), not control bytes. */
+static int set_id(struct load_ctx *x, const char *pre, const char *v, char **out)
+{
+    for (const char *p = v; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            fail(x, "%scontrol character in the id", pre);
+            return 0;
+        }
+    }
+    set_str(out, v);
+    return 1;
+}
+
+/* "select.CODE = [FILTER:]V1,V2,...": FILTER is item (the default), all, top, agg:NAME or
+ * vs:NAME; an empty value drops the line of an earlier file. */
+static int set_select(struct load_ctx *x, struct feed_config *f, const char *pre, const char *code,
+                      const char *v)
+{
+    char t[64];
+    if (!*code) {
+        fail(x, "%sno variable code after 'select.'", pre);
+        return 0;
+    }
+    if (!need_jsonstat(x, f, pre))
+        return 0;
+    if (f->query_file) {
+        fail(x, "%sselect lines and query_file exclude each other", pre);
+        return 0;
+    }
+    size_t at = 0;
+    while (at < f->nselects && strcmp(f->selects[at].code, code) != 0)
+        at++;
+    if (!*v) {
+        if (at < f->nselects) {
+            select_clear(&f->selects[at]);
+            memmove(&f->selects[at], &f->selects[at + 1],
+                    (f->nselects - at - 1) * sizeof *f->selects);
+            memset(&f->selects[--f->nselects], 0, sizeof *f->selects);
+        }
+        return 1;
+    }
+    if (at == f->nselects && f->nselects >= CONFIG_MAX_SELECTS) {
+        fail(x, "%stoo many select lines (at most %d)", pre, CONFIG_MAX_SELECTS);
+        return 0;
+    }
+    struct feed_select sel = {0};
+    const char *rest = v;
+    const char *colon = strchr(v, ':');
+    size_t n = colon ? (size_t)(colon - v) : 0;
+    if (colon && ((n == 4 && !strncmp(v, "item", 4)) || (n == 3 && !strncmp(v, "all", 3)) ||
+                  (n == 3 && !strncmp(v, "top", 3)))) {
+        sel.filter = xstrndup(v, n);
+        rest = colon + 1;
+    } else if (colon && ((n == 3 && !strncmp(v, "agg", 3)) || (n == 2 && !strncmp(v, "vs", 2)))) {
+        const char *end = strchr(colon + 1, ':');
+        if (!end || end == colon + 1) {
+            fail(x, "%s'%s': %.*s needs a name, then values: %.*s:NAME:V1,V2", pre,
+                 shown(v, t, sizeof t), (int)n, v, (int)n, v);
+            return 0;
+        }
+        sel.filter = xstrndup(v, (size_t)(end - v));
+        rest = end + 1;
+    } else {
+        sel.filter = xstrdup("item"); /* a value may hold ':' ("2025:Q1") */
+    }
+    for (const char *p = rest;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && isspace((unsigned char)*p)) {
+            p++;
+            len--;
+        }
+        while (len && isspace((unsigned char)p[len - 1]))
+            len--;
+        if (!len) {
+            fail(x, "%svalue %zu is empty (values are separated by commas)", pre, sel.nvalues + 1);
+            select_clear(&sel);
+            return 0;
+        }
+        sel.values = xrealloc(sel.values, (sel.nvalues + 1) * sizeof *sel.values);
+        sel.values[sel.nvalues++] = xstrndup(p, len);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (strcmp(sel.filter, "top") == 0) {
+        unsigned long long count;
+        if (sel.nvalues != 1 || parse_uint(sel.values[0], 1000000, &count) < 0 || count == 0) {
+            fail(x, "%s'%s': top takes one positive count, like top:3", pre, shown(v, t, sizeof t));
+            select_clear(&sel);
+            return 0;
+        }
+    }
+    sel.code = xstrdup(code);
+    if (at < f->nselects)
+        select_clear(&f->selects[at]);
+    else
+        f->nselects++;
+    f->selects[at] = sel;
+    return 1;
+}
+
+#define QUERY_FILE_MAX (64 * KIB)
+
+/* The body of a PX-Web query: checked here so that a wrong path is reported with its line;
+ * read (and checked to be JSON) when the feeds are wired. */
+static int set_query_file(struct load_ctx *x, struct feed_config *f, const char *pre, const char *v)
+{
+    char t[64];
+    if (!*v) {
+        set_str(&f->query_file, v);
+        return 1;
+    }
+    if (!need_jsonstat(x, f, pre))
+        return 0;
+    if (f->nselects) {
+        fail(x, "%sselect lines and query_file exclude each other", pre);
+        return 0;
+    }
+    char *path = NULL;
+    set_path(&path, v);
+    if (path[0] != '/') {
+        /* Relative to the file that names it, so a config and its queries move together. */
+        const char *slash = strrchr(x->file, '/');
+        char *abs =
+            slash ? xasprintf("%.*s/%s", (int)(slash - x->file), x->file, path) : xstrdup(path);
+        free(path);
+        path = abs;
+    }
+    struct stat st;
+    const char *why = NULL;
+    if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if (st.st_size == 0)
+        why = "empty";
+    else if ((size_t)st.st_size > QUERY_FILE_MAX)
+        why = "larger than 64K";
+    if (why) {
+        fail(x, "%scannot use '%s': %s", pre, shown(v, t, sizeof t), why);
+        free(path);
+        return 0;
+    }
+    free(f->query_file);
+    f->query_file = path;
+    return 1;
+}
+
+/* Keys of jsonstat feeds that name a dimension or a category. */
+static char **jsonstat_id_key(struct feed_config *f, const char *key)
+{
+    const struct {
+        const char *key;
+        char **field;
+    } keys[] = {
+        {"unit_dimension", &f->unit_dimension},
+        {"indicator_dimension", &f->indicator_dimension},
+        {"period_dimension", &f->period_dimension},
+        {"measure_dimension", &f->measure_dimension},
+        {"plan_category", &f->plan_category},
+        {"actual_category", &f->actual_category},
+        {"default_unit", &f->default_unit},
+        {"default_indicator", &f->default_indicator},
+        {"default_period", &f->default_period},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        if (strcmp(key, keys[i].key) == 0)
+            return keys[i].field;
+    return NULL;
+}
+
 static int handle_feed(struct load_ctx *x, struct feed_config *f, const char *pre, const char *key,
                        const char *v)
 {
     char t[64];
+    char **id = jsonstat_id_key(f, key);
+    if (id)
+        return need_jsonstat(x, f, pre) && set_id(x, pre, v, id);
+    if (strncmp(key, "select.", 7) == 0)
+        return set_select(x, f, pre, key + 7, v);
+    if (strcmp(key, "query_file") == 0)
+        return set_query_file(x, f, pre, v);
+    if (strcmp(key, "response_format") == 0) {
+        if (!need_jsonstat(x, f, pre))
+            return 0;
+        if (*v && strcmp(v, "json-stat2") != 0 && strcmp(v, "json-stat") != 0) {
+            fail(x, "%s'%s' is not json-stat2 or json-stat (the formats the adapter reads)", pre,
+                 shown(v, t, sizeof t));
+            return 0;
+        }
+        set_str(&f->response_format, v);
+        return 1;
+    }
+    if (strcmp(key, "incremental") == 0)
+        return set_bool(x, pre, v, &f->incremental);
+    if (strcmp(key, "full_every") == 0) {
+        unsigned long long n;
+        if (parse_uint(v, 1000, &n) < 0 || n == 0) {
+            fail(x, "%s'%s' is not a number of polls (1 to 1000)", pre, shown(v, t, sizeof t));
+            return 0;
+        }
+        f->full_every = (int)n;
+        return 1;
+    }
     if (strcmp(key, "kind") == 0) {
         for (size_t i = 0; i < ARRAY_LEN(known_kinds); i++) {
             if (strcmp(v, known_kinds[i]) == 0) {

@@ -1213,3 +1213,54 @@ struct indicator_batch *jsonstat_parse_indicators(const char *body, size_t len,
     jsonstat_doc_free(doc);
     return b;
 }
+
+struct jsonstat_feed_page *jsonstat_parse_feed(const char *body, size_t len,
+                                               const struct jsonstat_options *opt, char *err,
+                                               size_t errsz)
+{
+    struct jsonstat_doc *doc = jsonstat_parse(body, len, err, errsz);
+    if (!doc)
+        return NULL;
+    if (doc->cls == JSONSTAT_DIMENSION) {
+        feedjson_set_err(err, errsz, "dimension: a lone dimension has no values");
+        jsonstat_doc_free(doc);
+        return NULL;
+    }
+    struct jsonstat_feed_page *p = xcalloc(1, sizeof *p);
+    p->batch = indicator_batch_new();
+    p->collection = doc->cls == JSONSTAT_COLLECTION;
+    for (size_t k = 0; k < doc->ndatasets; k++) {
+        if (!jsonstat_to_indicators(doc->datasets[k], opt, p->batch, err, errsz)) {
+            jsonstat_feed_page_free(p);
+            jsonstat_doc_free(doc);
+            return NULL;
+        }
+    }
+    if (doc->nitems)
+        p->hrefs = xcalloc(doc->nitems, sizeof *p->hrefs);
+    for (size_t k = 0; k < doc->nitems; k++) {
+        const struct jsonstat_link *l = &doc->items[k];
+        if (l->dataset)
+            continue; /* embedded: already cells */
+        /* A nested collection would make one poll a crawl; a dimension has no values. */
+        bool followable = l->href && (!l->cls || strcmp(l->cls, "dataset") == 0);
+        if (!followable || p->nhrefs >= JSONSTAT_MAX_ITEMS) {
+            p->skipped++;
+            continue;
+        }
+        p->hrefs[p->nhrefs++] = xstrdup(l->href);
+    }
+    jsonstat_doc_free(doc);
+    return p;
+}
+
+void jsonstat_feed_page_free(struct jsonstat_feed_page *p)
+{
+    if (!p)
+        return;
+    indicator_batch_free(p->batch);
+    for (size_t k = 0; k < p->nhrefs; k++)
+        free(p->hrefs[k]);
+    free(p->hrefs);
+    free(p);
+}

@@ -398,3 +398,68 @@ struct complaint_batch *open311_parse_requests(const char *body, size_t len,
     }
     return cx.batch;
 }
+
+/* ---- incremental polling --------------------------------------------------------------- */
+
+/* Removes every key=... parameter from the query of url (in place). */
+static void drop_param(char *url, const char *key)
+{
+    char *q = strchr(url, '?');
+    size_t klen = strlen(key);
+    for (char *p = q ? q + 1 : NULL; p && *p;) {
+        char *amp = strchr(p, '&');
+        char *end = amp ? amp + 1 : p + strlen(p);
+        if (!strncmp(p, key, klen) && p[klen] == '=') {
+            memmove(p, end, strlen(end) + 1);
+            continue;
+        }
+        p = end;
+    }
+    size_t n = strlen(url);
+    while (n && (url[n - 1] == '&' || url[n - 1] == '?'))
+        url[--n] = '\0';
+}
+
+char *open311_incremental_url(const char *list_url, int64_t after)
+{
+    char *url = xstrdup(list_url);
+    /* A fragment would swallow the parameter appended below. */
+    char *hash = strchr(url, '#');
+    if (hash)
+        *hash = '\0';
+    static const char *const keys[] = {"status", "page", "updated_after", "updated_before"};
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        drop_param(url, keys[i]);
+    char when[40];
+    clock_format_iso(after - OPEN311_INCREMENTAL_OVERLAP_S, 0, when, sizeof when);
+    size_t n = strlen(when);
+    if (n > 6 && strcmp(when + n - 6, "+00:00") == 0)
+        strcpy(when + n - 6, "Z");
+    char *out = xasprintf("%s%cupdated_after=%s", url, strchr(url, '?') ? '&' : '?', when);
+    free(url);
+    return out;
+}
+
+int64_t open311_latest_update(const struct complaint_batch *b, int64_t not_after)
+{
+    int64_t latest = TIME_NONE;
+    for (size_t i = 0; b && i < b->n; i++) {
+        int64_t t = b->items[i].updated;
+        if (t != TIME_NONE && t <= not_after && t > latest)
+            latest = t;
+    }
+    return latest;
+}
+
+long open311_page_size(const char *url)
+{
+    const char *q = url ? strchr(url, '?') : NULL;
+    for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
+        if (strncmp(p + 1, "page_size=", 10) != 0)
+            continue;
+        char *end;
+        long v = strtol(p + 11, &end, 10);
+        return v > 0 && (*end == '\0' || *end == '&' || *end == '#') ? v : 0;
+    }
+    return 0;
+}

@@ -20,6 +20,11 @@
 #define POLLER_DEFAULT_MAX_BACKOFF_MS (10 * 60 * 1000)
 #define POLLER_MAX_RETRY_AFTER_MS ((int64_t)3600 * 1000)
 #define POLLER_DEFAULT_MAX_PAGES 100
+#define POLLER_MAX_PAGE_ETAGS 64
+
+struct page_etag {
+    char *url, *etag;
+};
 
 struct parse_job;
 
@@ -38,6 +43,10 @@ struct feed {
     int page;
     size_t poll_bytes;
     int64_t poll_duration_ms;
+    /* spec.page_etags: the validators of pages after the first, by URL. */
+    struct page_etag etags_by_url[POLLER_MAX_PAGE_ETAGS];
+    size_t netags_by_url, etags_by_url_next;
+    bool req_conditional_post; /* the request in flight is a POST with If-None-Match */
     bool in_flight;
     bool parsing;
     bool closing;
@@ -109,6 +118,46 @@ static double poller_random(struct poller *p)
 
 /* ---- lifetime ----------------------------------------------------------------------- */
 
+static void page_etags_clear(struct feed *f)
+{
+    for (size_t i = 0; i < f->netags_by_url; i++) {
+        free(f->etags_by_url[i].url);
+        free(f->etags_by_url[i].etag);
+    }
+    f->netags_by_url = 0;
+    f->etags_by_url_next = 0;
+}
+
+static struct page_etag *page_etag_find(struct feed *f, const char *url)
+{
+    for (size_t i = 0; i < f->netags_by_url; i++)
+        if (strcmp(f->etags_by_url[i].url, url) == 0)
+            return &f->etags_by_url[i];
+    return NULL;
+}
+
+/* Takes etag (NULL forgets the URL's validator). Past the bound the oldest entry goes. */
+static void page_etag_set(struct feed *f, const char *url, char *etag)
+{
+    struct page_etag *e = page_etag_find(f, url);
+    if (!e && !etag)
+        return;
+    if (!e) {
+        if (f->netags_by_url < POLLER_MAX_PAGE_ETAGS) {
+            e = &f->etags_by_url[f->netags_by_url++];
+        } else {
+            e = &f->etags_by_url[f->etags_by_url_next];
+            f->etags_by_url_next = (f->etags_by_url_next + 1) % POLLER_MAX_PAGE_ETAGS;
+            free(e->url);
+            free(e->etag);
+        }
+        e->url = xstrdup(url);
+        e->etag = NULL;
+    }
+    free(e->etag);
+    e->etag = etag;
+}
+
 static void poller_destroy(struct poller *p)
 {
     free(p->feeds);
@@ -129,6 +178,8 @@ static void feed_maybe_free(struct feed *f)
     free(f->etag);
     free(f->page_url);
     free((char *)f->spec.header);
+    free((char *)f->spec.post_body);
+    page_etags_clear(f);
     free(f);
     if (--p->live == 0 && p->closing)
         poller_destroy(p);
@@ -198,6 +249,23 @@ static void feed_finish(struct feed *f, bool ok, long status, size_t bytes, int6
 
 static void feed_request(struct feed *f);
 
+/* A page of the poll is done (merged, or unchanged): on to next (taken), or the poll ends
+ * with this page's status. */
+static void feed_next(struct feed *f, char *next, long status, size_t bytes, int64_t duration_ms)
+{
+    f->poll_bytes += bytes;
+    f->poll_duration_ms += duration_ms;
+    if (next) {
+        /* The next page belongs to the same poll: health is settled after the last one. */
+        free(f->page_url);
+        f->page_url = next;
+        f->page++;
+        feed_request(f);
+        return;
+    }
+    feed_finish(f, true, status, f->poll_bytes, f->poll_duration_ms, NULL, -1);
+}
+
 static void job_on_work(uv_work_t *work)
 {
     struct parse_job *job = work->data;
@@ -236,10 +304,14 @@ static void job_after_work(uv_work_t *work, int status)
         feed_finish(f, false, st, bytes, dur, err, -1); /* the new ETag is not stored */
         return;
     }
-    /* Only the first page's ETag stands for the listing: later pages are not conditional. */
+    /* Unless every page keeps its own, only the first page's ETag stands for the listing:
+     * later pages are not conditional. */
     if (job->url_gen == f->url_gen && f->page == 0) {
         free(f->etag);
         f->etag = job->etag; /* NULL when the hub stopped sending one */
+        job->etag = NULL;
+    } else if (job->url_gen == f->url_gen && f->spec.page_etags && f->page_url) {
+        page_etag_set(f, f->page_url, job->etag);
         job->etag = NULL;
     }
     void *batch = job->batch;
@@ -251,17 +323,7 @@ static void job_after_work(uv_work_t *work, int status)
         f->spec.merge(batch, f->spec.ctx); /* ownership passes */
     else if (f->spec.free_batch)
         f->spec.free_batch(batch);
-    f->poll_bytes += bytes;
-    f->poll_duration_ms += dur;
-    if (next) {
-        /* The next page belongs to the same poll: health is settled after the last one. */
-        free(f->page_url);
-        f->page_url = next;
-        f->page++;
-        feed_request(f);
-        return;
-    }
-    feed_finish(f, true, st, f->poll_bytes, f->poll_duration_ms, NULL, -1);
+    feed_next(f, next, st, bytes, dur);
 }
 
 static void feed_on_http_done(struct http_response *resp, void *arg)
@@ -278,14 +340,25 @@ static void feed_on_http_done(struct http_response *resp, void *arg)
                     resp->error[0] ? resp->error : "transfer failed", -1);
         return;
     }
-    if (resp->status == 304) {
+    bool conditional_post = f->req_conditional_post;
+    f->req_conditional_post = false;
+    if (resp->status == 304 || (resp->status == 412 && conditional_post)) {
         f->health.not_modified++;
         if (resp->etag && f->req_gen == f->url_gen) {
-            free(f->etag);
-            f->etag = resp->etag;
+            if (f->page == 0) {
+                free(f->etag);
+                f->etag = resp->etag;
+            } else if (f->spec.page_etags && f->page_url) {
+                page_etag_set(f, f->page_url, resp->etag);
+            } else {
+                free(resp->etag);
+            }
             resp->etag = NULL;
         }
-        feed_finish(f, true, 304, 0, resp->duration_ms, NULL, -1);
+        char *next = NULL;
+        if (f->spec.page_etags && f->spec.next_page && f->page + 1 < f->spec.max_pages)
+            next = f->spec.next_page(NULL, f->page_url ? f->page_url : f->spec.url, f->spec.ctx);
+        feed_next(f, next, 304, 0, resp->duration_ms);
         return;
     }
     if (resp->status < 200 || resp->status > 299) {
@@ -333,11 +406,18 @@ static void feed_on_http_done(struct http_response *resp, void *arg)
 static void feed_request(struct feed *f)
 {
     const char *headers[] = {f->spec.header, NULL};
+    const char *etag = f->etag;
+    if (f->page_url) {
+        const struct page_etag *e = f->spec.page_etags ? page_etag_find(f, f->page_url) : NULL;
+        etag = e ? e->etag : NULL;
+    }
+    const char *post = f->page_url ? NULL : f->spec.post_body;
     struct http_request req = {
         .url = f->page_url ? f->page_url : f->spec.url,
-        .etag = f->page_url ? NULL : f->etag,
+        .etag = etag,
         .bearer_token = f->spec.bearer_token,
         .headers = f->spec.header ? headers : NULL,
+        .post_body = post,
         .timeout_ms = f->spec.timeout_ms,
         .max_bytes = f->spec.max_bytes,
         .allow_http = f->spec.allow_http,
@@ -349,6 +429,7 @@ static void feed_request(struct feed *f)
     }
     f->req_id = id;
     f->req_gen = f->url_gen;
+    f->req_conditional_post = post && etag && *etag;
     f->in_flight = true;
 }
 
@@ -361,6 +442,10 @@ static void feed_poll(struct feed *f)
     f->page = 0;
     f->poll_bytes = 0;
     f->poll_duration_ms = 0;
+    if (f->spec.prepare)
+        f->spec.prepare(f, f->spec.ctx);
+    if (f->closing)
+        return;
     feed_request(f);
 }
 
@@ -395,6 +480,7 @@ struct feed *poller_add(struct poller *p, const struct feed_spec *spec)
     f->spec.url = xstrdup(spec->url);
     f->spec.bearer_token = spec->bearer_token ? xstrdup(spec->bearer_token) : NULL;
     f->spec.header = spec->header ? xstrdup(spec->header) : NULL;
+    f->spec.post_body = spec->post_body ? xstrdup(spec->post_body) : NULL;
     if (f->spec.interval_ms <= 0)
         f->spec.interval_ms = POLLER_DEFAULT_INTERVAL_MS;
     if (f->spec.timeout_ms <= 0)
@@ -520,6 +606,7 @@ void feed_set_url(struct feed *f, const char *url)
     /* A validator of the old resource means nothing for the new one. */
     free(f->etag);
     f->etag = NULL;
+    page_etags_clear(f);
     f->url_gen++;
 }
 

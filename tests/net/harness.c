@@ -104,9 +104,21 @@ void harness_count_event(struct feed *f, void *arg)
 /* ---- scripted libmicrohttpd server -------------------------------------------------- */
 
 struct upload {
-    char data[256];
+    char data[1024];
     size_t len;
 };
+
+/* Appends "key=value" (or "key") to the query string being rebuilt in cls. */
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    char *q = cls;
+    size_t n = strlen(q);
+    snprintf(q + n, sizeof((struct harness_seen *)0)->query - n, "%s%s%s%s", n ? "&" : "", key,
+             value ? "=" : "", value ? value : "");
+    return MHD_YES;
+}
 
 static void copy_hdr(struct MHD_Connection *c, const char *name, char *out, size_t n)
 {
@@ -153,6 +165,9 @@ static enum MHD_Result srv_handler(void *cls, struct MHD_Connection *c, const ch
     copy_hdr(c, "Accept", sn->accept, sizeof sn->accept);
     copy_hdr(c, "Content-Type", sn->ctype, sizeof sn->ctype);
     copy_hdr(c, "X-Citydeck-Test", sn->extra, sizeof sn->extra);
+    copy_hdr(c, "X-Scope-OrgID", sn->tenant, sizeof sn->tenant);
+    sn->query[0] = '\0';
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, sn->query);
     snprintf(sn->body, sizeof sn->body, "%.*s", (int)u->len, u->data);
     const struct harness_step *st = &s->steps[(size_t)n < s->nsteps ? (size_t)n : s->nsteps - 1];
     bool not_modified = st->inm_304 && st->etag && strcmp(sn->inm, st->etag) == 0;

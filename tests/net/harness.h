@@ -67,7 +67,9 @@ struct harness_seen {
     char accept[64];
     char ctype[64];
     char extra[64]; /* X-Citydeck-Test */
-    char body[256];
+    char body[1024];
+    char tenant[64]; /* X-Scope-OrgID */
+    char query[256]; /* the query arguments, decoded, as "k=v&k=v" in the order sent */
 };
 
 struct harness_srv {

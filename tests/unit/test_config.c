@@ -640,3 +640,129 @@ Test(config, prometheus_feed_with_query_and_tenant)
     expect_bad("[feed.vm]\nkind = prometheus\nurl = http://127.0.0.1:8428\ntenant = a b\n", 4,
                "[feed.vm] tenant: ", "'a b' is not a tenant id (no spaces)");
 }
+
+/* --- feed options: PX-Web queries, JSON-stat dimensions, Open311 incremental polling ------ */
+
+/* The whole message, not pieces of it: "FILE:LINE: [feed.NAME] key: reason". */
+static void expect_exact(const char *content, int line, const char *msg)
+{
+    /* A failed load applied the lines before the bad one: start each case afresh. */
+    config_free(&cfg);
+    config_init(&cfg);
+    char *p = write_file("bad.ini", content, 0600);
+    char err[512] = "";
+    cr_assert_eq(config_load(&cfg, p, err, sizeof err), -1, "loaded: %s", content);
+    char *want = xasprintf("%s:%d: %s", p, line, msg);
+    cr_assert_str_eq(err, want);
+    free(want);
+    free(p);
+}
+
+Test(config, feed_options_defaults_and_values)
+{
+    struct feed_config *c = config_feed(&cfg, "complaints");
+    cr_assert(c->incremental, "incremental polling is on by default");
+    cr_assert_eq(c->full_every, 0, "0 = the built-in default");
+    cr_assert_eq(c->nselects, 0);
+    char *q = write_file("q.json", "{\"query\":[]}", 0600);
+    char *p = write_file("opt.ini",
+                         "[feed.complaints]\nincremental = no\nfull_every = 5\n"
+                         "[feed.indicators]\nunit_dimension = County and Region\n"
+                         "indicator_dimension = Statistic\nperiod_dimension = Year\n"
+                         "measure_dimension = loai\nplan_category = KH\nactual_category = TH\n"
+                         "default_unit = 51\ndefault_indicator = gdp\ndefault_period = 2025\n"
+                         "query_file = q.json\n",
+                         0600);
+    char err[256] = "";
+    cr_assert_eq(config_load(&cfg, p, err, sizeof err), 0, "%s", err);
+    cr_assert_not(c->incremental);
+    cr_assert_eq(c->full_every, 5);
+    struct feed_config *ind = config_feed(&cfg, "indicators");
+    cr_assert_str_eq(ind->unit_dimension, "County and Region");
+    cr_assert_str_eq(ind->indicator_dimension, "Statistic");
+    cr_assert_str_eq(ind->period_dimension, "Year");
+    cr_assert_str_eq(ind->measure_dimension, "loai");
+    cr_assert_str_eq(ind->plan_category, "KH");
+    cr_assert_str_eq(ind->actual_category, "TH");
+    cr_assert_str_eq(ind->default_unit, "51");
+    cr_assert_str_eq(ind->default_indicator, "gdp");
+    cr_assert_str_eq(ind->default_period, "2025");
+    cr_assert_str_eq(ind->query_file, q, "relative to the config file's folder");
+    free(p);
+    free(q);
+}
+
+Test(config, bad_select_lines)
+{
+    expect_exact("[feed.indicators]\nselect.Tid = top:0\n", 2,
+                 "[feed.indicators] select.Tid: 'top:0': top takes one positive count, like top:3");
+    expect_exact("[feed.indicators]\nselect.Tid = top:3,4\n", 2,
+                 "[feed.indicators] select.Tid: 'top:3,4': top takes one positive count, like "
+                 "top:3");
+    expect_exact("[feed.indicators]\nselect.Region = agg:A-04\n", 2,
+                 "[feed.indicators] select.Region: 'agg:A-04': agg needs a name, then values: "
+                 "agg:NAME:V1,V2");
+    expect_exact("[feed.indicators]\nselect.Kon = vs::1\n", 2,
+                 "[feed.indicators] select.Kon: 'vs::1': vs needs a name, then values: "
+                 "vs:NAME:V1,V2");
+    expect_exact("[feed.indicators]\nselect.Tid = 2015,,2016\n", 2,
+                 "[feed.indicators] select.Tid: value 2 is empty (values are separated by "
+                 "commas)");
+    expect_exact("[feed.indicators]\nselect.Tid = item:\n", 2,
+                 "[feed.indicators] select.Tid: value 1 is empty (values are separated by "
+                 "commas)");
+    expect_exact("[feed.indicators]\nselect. = 1\n", 2,
+                 "[feed.indicators] select.: no variable code after 'select.'");
+    expect_exact("[feed.complaints]\nselect.Tid = 2015\n", 2,
+                 "[feed.complaints] select.Tid: only for kind jsonstat (this feed is open311)");
+    struct buf b = {0};
+    buf_appendf(&b, "[feed.indicators]\n");
+    for (int i = 0; i <= CONFIG_MAX_SELECTS; i++)
+        buf_appendf(&b, "select.v%d = 1\n", i);
+    expect_exact(b.data, CONFIG_MAX_SELECTS + 2,
+                 "[feed.indicators] select.v16: too many select lines (at most 16)");
+    buf_free(&b);
+}
+
+Test(config, bad_query_file_and_format)
+{
+    expect_exact("[feed.indicators]\nquery_file = nope.json\n", 2,
+                 "[feed.indicators] query_file: cannot use 'nope.json': No such file or "
+                 "directory");
+    free(write_file("empty.json", "", 0600));
+    expect_exact("[feed.indicators]\nquery_file = empty.json\n", 2,
+                 "[feed.indicators] query_file: cannot use 'empty.json': empty");
+    char *dir = xasprintf("%s/sub", tmpdir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    expect_exact("[feed.indicators]\nquery_file = sub\n", 2,
+                 "[feed.indicators] query_file: cannot use 'sub': not a regular file");
+    rmdir(dir);
+    free(dir);
+    free(write_file("q.json", "{}", 0600));
+    expect_exact("[feed.indicators]\nselect.Tid = 2015\nquery_file = q.json\n", 3,
+                 "[feed.indicators] query_file: select lines and query_file exclude each other");
+    expect_exact("[feed.indicators]\nquery_file = q.json\nselect.Tid = 2015\n", 3,
+                 "[feed.indicators] select.Tid: select lines and query_file exclude each other");
+    expect_exact("[feed.indicators]\nresponse_format = px\n", 2,
+                 "[feed.indicators] response_format: 'px' is not json-stat2 or json-stat (the "
+                 "formats the adapter reads)");
+    expect_exact("[feed.sensors]\nquery_file = q.json\n", 2,
+                 "[feed.sensors] query_file: only for kind jsonstat (this feed is sensorthings)");
+}
+
+Test(config, bad_dimension_and_incremental_values)
+{
+    expect_exact("[feed.complaints]\nunit_dimension = xa\n", 2,
+                 "[feed.complaints] unit_dimension: only for kind jsonstat (this feed is "
+                 "open311)");
+    expect_exact("[feed.indicators]\nplan_category = a\x01"
+                 "b\n",
+                 2, "[feed.indicators] plan_category: control character in the id");
+    expect_exact("[feed.complaints]\nfull_every = 0\n", 2,
+                 "[feed.complaints] full_every: '0' is not a number of polls (1 to 1000)");
+    expect_exact("[feed.complaints]\nfull_every = 1001\n", 2,
+                 "[feed.complaints] full_every: '1001' is not a number of polls (1 to 1000)");
+    expect_exact("[feed.complaints]\nincremental = sometimes\n", 2,
+                 "[feed.complaints] incremental: 'sometimes' is not a boolean (use true/false, "
+                 "yes/no, on/off or 1/0)");
+}

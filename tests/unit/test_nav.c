@@ -307,11 +307,9 @@ Test(nav, mouse_click_selects_a_row)
 {
     char *t = frame();
     /* Find the screen row of PA-3 and click it; Enter then opens PA-3. */
-    char *hit = strstr(t, "PA-3");
-    cr_assert_not_null(hit);
     int row = 0;
-    for (char *p = t; p < hit; p++)
-        row += *p == '\n';
+    for (size_t i = 0; t[i] && strncmp(t + i, "PA-3", 4) != 0; i++)
+        row += t[i] == '\n';
     free(t);
     ui_on_mouse(u, row, 5, BUTTON1_CLICKED, &ctx);
     ui_on_action(u, ACT_ENTER, &ctx);
