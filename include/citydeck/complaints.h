@@ -63,6 +63,25 @@ struct complaint_batch {
     size_t skipped_invalid; /* not an object (a string, a number...) */
 };
 
+/* Categories get a slot each in order of first appearance (service_code, else the category
+ * name); past COMPLAINT_CATEGORY_MAX - 1 distinct ones, and for records with neither, they
+ * share the last slot, COMPLAINT_CATEGORY_OTHER ("Khác"). */
+#define COMPLAINT_CATEGORY_MAX 32
+#define COMPLAINT_CATEGORY_OTHER (COMPLAINT_CATEGORY_MAX - 1)
+
+/* Counts per unit and for the whole table, kept up to date incrementally by merges and by
+ * the clock (complaint_table_set_now), like dossier_stats. */
+struct complaint_stats {
+    size_t complaints;                               /* records, open and closed */
+    size_t open;                                     /* open records */
+    size_t open_by_status[CST_COUNT];                /* open, by workflow status */
+    size_t open_by_category[COMPLAINT_CATEGORY_MAX]; /* open, by category slot */
+    size_t ok, due_soon, overdue;                    /* open, by deadline state (undated in none) */
+    size_t urgent_open;                              /* open and khẩn */
+    size_t urgent_unaccepted;        /* of those, still Mới gửi / Chờ xác minh */
+    size_t satisfied, not_satisfied; /* rated records (open or closed) */
+};
+
 struct complaint_table;
 
 /* Status code strings shared with the hub ("in_progress" ...) and their labels. */
@@ -103,5 +122,54 @@ const struct complaint *complaint_table_at(const struct complaint_table *t, size
 const struct complaint *complaint_table_find(const struct complaint_table *t, const char *id);
 /* Records (open and closed) without a unit code. */
 size_t complaint_table_unattributed(const struct complaint_table *t);
+
+/* satisfied / (satisfied + not satisfied) in [0, 1], or -1 when nothing is rated. */
+double complaint_stats_satisfaction_rate(const struct complaint_stats *s);
+/* overdue / open in [0, 1], or -1 with nothing open. */
+double complaint_stats_overdue_rate(const struct complaint_stats *s);
+/* Urgent and not yet accepted: khẩn, open, status Mới gửi or Chờ xác minh. */
+bool complaint_is_urgent_unaccepted(const struct complaint *c);
+
+/* Moves the table's clock to now (epoch seconds) and brings deadline states and aggregates
+ * along, touching only the records whose state changes (a queue of coming transitions, as
+ * dossier_table_set_now). Until a clock is set no record has a deadline state. A clock going
+ * back recounts everything; TIME_NONE is ignored. */
+void complaint_table_set_now(struct complaint_table *t, int64_t now);
+int64_t complaint_table_now(const struct complaint_table *t);
+/* The deadline state of record i as counted in the aggregates (at the table's now). */
+enum deadline_state complaint_table_deadline_at(const struct complaint_table *t, size_t i);
+/* The index of a record by id, or (size_t)-1. */
+size_t complaint_table_index(const struct complaint_table *t, const char *id);
+
+/* Aggregates of every record and per unit code (units at stable indexes in order of first
+ * appearance; records without a unit count in the total only). NULL for a unit no record
+ * names. */
+const struct complaint_stats *complaint_table_total(const struct complaint_table *t);
+size_t complaint_table_unit_count(const struct complaint_table *t);
+const char *complaint_table_unit_code(const struct complaint_table *t, size_t i);
+const struct complaint_stats *complaint_table_unit_stats_at(const struct complaint_table *t,
+                                                            size_t i);
+const struct complaint_stats *complaint_table_unit_stats(const struct complaint_table *t,
+                                                         const char *unit_code);
+/* Named category slots in use: 0..count-1 (at most COMPLAINT_CATEGORY_OTHER), each with
+ * its service_code (or the name, for a name-only category) and name (the first service_name
+ * seen, else the code); the shared slot COMPLAINT_CATEGORY_OTHER comes on top ("Khác", code
+ * NULL), its count in open_by_category[COMPLAINT_CATEGORY_OTHER]. category_at: the slot
+ * record i counts in. */
+size_t complaint_table_category_count(const struct complaint_table *t);
+const char *complaint_table_category_code(const struct complaint_table *t, size_t slot);
+const char *complaint_table_category_name(const struct complaint_table *t, size_t slot);
+size_t complaint_table_category_at(const struct complaint_table *t, size_t i);
+/* A full recount, O(n), of every record (all) or of unit_code's (NULL = unattributed) at the
+ * table's now: what the aggregates must equal (tests, consistency checks). */
+void complaint_table_recount(const struct complaint_table *t, bool all, const char *unit_code,
+                             struct complaint_stats *out);
+
+/* Change tracking: fn is called for every record a merge adds or changes (closing by absence
+ * included) and every record whose deadline state the clock moves, with the record's unit
+ * code before the change (NULL if none or new; valid during the call only). One observer;
+ * NULL removes it. The store uses it to know what a batch touched. */
+typedef void (*complaint_observer_fn)(void *arg, size_t idx, const char *old_unit_code);
+void complaint_table_set_observer(struct complaint_table *t, complaint_observer_fn fn, void *arg);
 
 #endif

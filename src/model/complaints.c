@@ -16,11 +16,56 @@
 
 #define DAY_S 86400
 
+/* What one record adds to the aggregates, remembered so a merge can take it back. */
+struct contrib {
+    long unit; /* slot, -1 = none */
+    unsigned category;
+    enum complaint_status status;
+    enum deadline_state deadline;
+    int satisfaction;
+    bool open, urgent, unaccepted;
+};
+
+struct meta {
+    struct contrib c;
+    uint32_t version; /* bumped by every recount: older queue entries are stale */
+};
+
+struct unit_slot {
+    char *code;
+    struct complaint_stats stats;
+};
+
+struct category_slot {
+    char *code; /* service_code, or the name for name-only categories */
+    char *name;
+};
+
+struct transition {
+    int64_t when; /* the deadline state changes once now > when */
+    size_t idx;
+    uint32_t version;
+};
+
 struct complaint_table {
     struct complaint *recs;
-    size_t n, cap;
+    struct meta *meta;
+    size_t n, cap, meta_cap;
     struct strmap by_id; /* keys: the records' own id strings */
-    size_t open, unattributed;
+    size_t unattributed;
+    int64_t now;
+    struct complaint_stats total;
+    struct unit_slot *units;
+    size_t nunits, ucap;
+    struct strmap by_unit; /* keys: the slots' code strings */
+    struct category_slot cats[COMPLAINT_CATEGORY_MAX];
+    size_t ncats;         /* named slots in use, below COMPLAINT_CATEGORY_OTHER */
+    bool other_used;      /* a record has counted in the shared slot */
+    struct strmap by_cat; /* keys: the slots' code strings */
+    struct transition *heap;
+    size_t hn, hcap;
+    complaint_observer_fn observer;
+    void *observer_arg;
 };
 
 static const char *const status_codes[CST_COUNT] = {
@@ -173,9 +218,223 @@ void complaint_batch_free(struct complaint_batch *b)
     free(b);
 }
 
+/* ---- aggregates ------------------------------------------------------------------------ */
+
+static const char other_name[] = "Khác";
+
+bool complaint_is_urgent_unaccepted(const struct complaint *c)
+{
+    return c && c->open && c->urgency == CURG_URGENT &&
+           (c->status == CST_NEW || c->status == CST_VERIFYING);
+}
+
+double complaint_stats_satisfaction_rate(const struct complaint_stats *s)
+{
+    size_t rated = s ? s->satisfied + s->not_satisfied : 0;
+    return rated ? (double)s->satisfied / (double)rated : -1;
+}
+
+double complaint_stats_overdue_rate(const struct complaint_stats *s)
+{
+    return s && s->open ? (double)s->overdue / (double)s->open : -1;
+}
+
+static const char *category_key(const struct complaint *c)
+{
+    return c->service_code ? c->service_code : c->category;
+}
+
+/* The slot of a record's category, taking a new one while there is room. */
+static unsigned category_slot(struct complaint_table *t, const struct complaint *c)
+{
+    const char *key = category_key(c);
+    if (!key)
+        return COMPLAINT_CATEGORY_OTHER;
+    size_t i = strmap_get(&t->by_cat, key);
+    if (i != STRMAP_NONE) {
+        if (!t->cats[i].name && c->category)
+            t->cats[i].name = xstrdup(c->category);
+        return (unsigned)i;
+    }
+    if (t->ncats >= COMPLAINT_CATEGORY_OTHER)
+        return COMPLAINT_CATEGORY_OTHER;
+    struct category_slot *cs = &t->cats[t->ncats];
+    cs->code = xstrdup(key);
+    cs->name = c->category ? xstrdup(c->category) : NULL;
+    strmap_put(&t->by_cat, cs->code, t->ncats);
+    return (unsigned)t->ncats++;
+}
+
+static unsigned category_find(const struct complaint_table *t, const struct complaint *c)
+{
+    const char *key = category_key(c);
+    size_t i = key ? strmap_get(&t->by_cat, key) : STRMAP_NONE;
+    return i == STRMAP_NONE ? COMPLAINT_CATEGORY_OTHER : (unsigned)i;
+}
+
+static long unit_slot(struct complaint_table *t, const char *code)
+{
+    if (!code)
+        return -1;
+    size_t i = strmap_get(&t->by_unit, code);
+    if (i != STRMAP_NONE)
+        return (long)i;
+    t->units = xgrow(t->units, &t->ucap, t->nunits + 1, sizeof *t->units);
+    struct unit_slot *u = &t->units[t->nunits];
+    memset(u, 0, sizeof *u);
+    u->code = xstrdup(code);
+    strmap_put(&t->by_unit, u->code, t->nunits);
+    return (long)t->nunits++;
+}
+
+static struct contrib contrib_from(const struct complaint *c, long unit, unsigned category,
+                                   int64_t now)
+{
+    struct contrib k = {.unit = unit, .category = category};
+    k.status = (unsigned)c->status < CST_COUNT ? c->status : CST_UNKNOWN;
+    k.open = c->open;
+    k.deadline = complaint_deadline(c, now);
+    k.satisfaction = c->satisfaction == 0 || c->satisfaction == 1 ? c->satisfaction : -1;
+    k.urgent = c->open && c->urgency == CURG_URGENT;
+    k.unaccepted = complaint_is_urgent_unaccepted(c);
+    return k;
+}
+
+static void stats_apply(struct complaint_stats *s, const struct contrib *c, int sign)
+{
+    size_t k = (size_t)(long)sign; /* size_t wraps: adding (size_t)-1 subtracts one */
+    s->complaints += k;
+    if (c->open) {
+        s->open += k;
+        s->open_by_status[c->status] += k;
+        s->open_by_category[c->category] += k;
+        if (c->deadline == DL_OK)
+            s->ok += k;
+        else if (c->deadline == DL_DUE_SOON)
+            s->due_soon += k;
+        else if (c->deadline == DL_OVERDUE)
+            s->overdue += k;
+        if (c->urgent)
+            s->urgent_open += k;
+        if (c->unaccepted)
+            s->urgent_unaccepted += k;
+    }
+    if (c->satisfaction == 1)
+        s->satisfied += k;
+    else if (c->satisfaction == 0)
+        s->not_satisfied += k;
+}
+
+static void apply(struct complaint_table *t, const struct contrib *c, int sign)
+{
+    stats_apply(&t->total, c, sign);
+    if (c->unit >= 0)
+        stats_apply(&t->units[c->unit].stats, c, sign);
+}
+
+/* ---- the transition queue ----------------------------------------------------------------- */
+
+static void heap_swap(struct transition *a, struct transition *b)
+{
+    struct transition x = *a;
+    *a = *b;
+    *b = x;
+}
+
+static void heap_push(struct complaint_table *t, int64_t when, size_t idx)
+{
+    t->heap = xgrow(t->heap, &t->hcap, t->hn + 1, sizeof *t->heap);
+    size_t i = t->hn++;
+    t->heap[i] = (struct transition){when, idx, t->meta[idx].version};
+    while (i > 0 && t->heap[(i - 1) / 2].when > t->heap[i].when) {
+        heap_swap(&t->heap[(i - 1) / 2], &t->heap[i]);
+        i = (i - 1) / 2;
+    }
+}
+
+static struct transition heap_pop(struct complaint_table *t)
+{
+    struct transition top = t->heap[0];
+    t->heap[0] = t->heap[--t->hn];
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->hn && t->heap[l].when < t->heap[m].when)
+            m = l;
+        if (r < t->hn && t->heap[r].when < t->heap[m].when)
+            m = r;
+        if (m == i)
+            break;
+        heap_swap(&t->heap[i], &t->heap[m]);
+        i = m;
+    }
+    return top;
+}
+
+/* Queues the record's next deadline transition, if time alone can change its state. */
+static void schedule(struct complaint_table *t, size_t idx)
+{
+    const struct complaint *c = &t->recs[idx];
+    enum deadline_state s = t->meta[idx].c.deadline;
+    if (s != DL_OK && s != DL_DUE_SOON)
+        return;
+    /* DL_OK implies expected - now >= DAY_S, so expected - DAY_S cannot overflow. */
+    int64_t when = s == DL_OK ? c->expected - DAY_S : c->expected;
+    heap_push(t, when, idx);
+}
+
+static void notify(struct complaint_table *t, size_t idx, const char *old_unit)
+{
+    if (t->observer)
+        t->observer(t->observer_arg, idx, old_unit);
+}
+
+/* Counts record idx afresh and queues its next transition; returns whether its deadline
+ * state moved. */
+static bool recount(struct complaint_table *t, size_t idx, bool counted)
+{
+    struct meta *m = &t->meta[idx];
+    enum deadline_state before = counted ? m->c.deadline : DL_NONE;
+    if (counted)
+        apply(t, &m->c, -1);
+    const struct complaint *c = &t->recs[idx];
+    m->c = contrib_from(c, unit_slot(t, c->unit_code), category_slot(t, c), t->now);
+    m->version++;
+    apply(t, &m->c, +1);
+    schedule(t, idx);
+    return m->c.deadline != before;
+}
+
+static void recount_all(struct complaint_table *t)
+{
+    memset(&t->total, 0, sizeof t->total);
+    for (size_t i = 0; i < t->nunits; i++)
+        memset(&t->units[i].stats, 0, sizeof t->units[i].stats);
+    t->hn = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        enum deadline_state before = t->meta[i].c.deadline;
+        recount(t, i, false);
+        if (t->meta[i].c.deadline != before)
+            notify(t, i, t->recs[i].unit_code);
+    }
+}
+
+/* Stale entries pile up when records merge often; past a bound, rebuild from the live ones. */
+static void heap_compact(struct complaint_table *t)
+{
+    if (t->hn <= 2 * t->n + 1024)
+        return;
+    t->hn = 0;
+    for (size_t i = 0; i < t->n; i++)
+        schedule(t, i);
+}
+
+/* ---- the table ------------------------------------------------------------------------- */
+
 struct complaint_table *complaint_table_new(void)
 {
-    return xcalloc(1, sizeof(struct complaint_table));
+    struct complaint_table *t = xcalloc(1, sizeof(struct complaint_table));
+    t->now = TIME_NONE;
+    return t;
 }
 
 void complaint_table_free(struct complaint_table *t)
@@ -185,8 +444,50 @@ void complaint_table_free(struct complaint_table *t)
     for (size_t i = 0; i < t->n; i++)
         complaint_clear(&t->recs[i]);
     free(t->recs);
+    free(t->meta);
     strmap_free(&t->by_id);
+    for (size_t i = 0; i < t->nunits; i++)
+        free(t->units[i].code);
+    free(t->units);
+    strmap_free(&t->by_unit);
+    for (size_t i = 0; i < COMPLAINT_CATEGORY_MAX; i++) {
+        free(t->cats[i].code);
+        free(t->cats[i].name);
+    }
+    strmap_free(&t->by_cat);
+    free(t->heap);
     free(t);
+}
+
+void complaint_table_set_observer(struct complaint_table *t, complaint_observer_fn fn, void *arg)
+{
+    if (!t)
+        return;
+    t->observer = fn;
+    t->observer_arg = arg;
+}
+
+void complaint_table_set_now(struct complaint_table *t, int64_t now)
+{
+    if (!t || now == TIME_NONE || now == t->now)
+        return;
+    if (t->now == TIME_NONE || now < t->now) {
+        t->now = now;
+        recount_all(t);
+        return;
+    }
+    t->now = now;
+    while (t->hn > 0 && t->heap[0].when < now) {
+        struct transition e = heap_pop(t);
+        if (e.idx < t->n && t->meta[e.idx].version == e.version && recount(t, e.idx, true))
+            notify(t, e.idx, t->recs[e.idx].unit_code);
+    }
+    heap_compact(t);
+}
+
+int64_t complaint_table_now(const struct complaint_table *t)
+{
+    return t ? t->now : TIME_NONE;
 }
 
 /* Every field a view can show counts, so "changed" means "a redraw could differ". */
@@ -205,20 +506,18 @@ static bool complaint_same(const struct complaint *a, const struct complaint *b)
            str_eq(a->media_url, b->media_url);
 }
 
-static void table_count(struct complaint_table *t, const struct complaint *c, int sign)
-{
-    if (c->open)
-        t->open += (size_t)sign;
-    if (!c->unit_code)
-        t->unattributed += (size_t)sign;
-}
-
 /* Moves the record's strings into dst and leaves src blank, so the batch's later free does
  * not touch what the table now owns. */
 static void complaint_take(struct complaint *dst, struct complaint *src)
 {
     *dst = *src;
     complaint_init(src);
+}
+
+static void grow(struct complaint_table *t)
+{
+    t->recs = xgrow(t->recs, &t->cap, t->n + 1, sizeof *t->recs);
+    t->meta = xgrow(t->meta, &t->meta_cap, t->n + 1, sizeof *t->meta);
 }
 
 size_t complaint_table_merge(struct complaint_table *t, struct complaint_batch *b)
@@ -236,22 +535,31 @@ size_t complaint_table_merge(struct complaint_table *t, struct complaint_batch *
         size_t idx = strmap_get(&t->by_id, src->id);
         if (idx != STRMAP_NONE) {
             struct complaint *dst = &t->recs[idx];
-            if (!complaint_same(dst, src))
-                changed++;
+            bool differs = !complaint_same(dst, src);
             /* The map borrows the id string: point it at the copy dst is about to take before
-             * the old one is freed. */
+             * the old one is freed. The old record lives until the observer saw its unit. */
             strmap_put(&t->by_id, src->id, idx);
-            table_count(t, dst, -1);
-            complaint_clear(dst);
-            complaint_take(dst, src);
-            table_count(t, dst, +1);
+            struct complaint old = *dst;
+            apply(t, &t->meta[idx].c, -1);
+            *dst = *src;
+            complaint_init(src);
+            t->unattributed += (size_t)!dst->unit_code - (size_t)!old.unit_code;
+            recount(t, idx, false);
+            if (differs) {
+                changed++;
+                notify(t, idx, old.unit_code);
+            }
+            complaint_clear(&old);
         } else {
-            t->recs = xgrow(t->recs, &t->cap, t->n + 1, sizeof *t->recs);
+            grow(t);
             idx = t->n++;
             complaint_take(&t->recs[idx], src);
+            memset(&t->meta[idx], 0, sizeof t->meta[idx]);
             strmap_put(&t->by_id, t->recs[idx].id, idx);
-            table_count(t, &t->recs[idx], +1);
+            t->unattributed += !t->recs[idx].unit_code;
+            recount(t, idx, false);
             changed++;
+            notify(t, idx, NULL);
         }
         if (seen)
             seen[idx] = true;
@@ -264,12 +572,14 @@ size_t complaint_table_merge(struct complaint_table *t, struct complaint_batch *
                 /* Closed by absence: the status stays what the hub last said, since we do
                  * not know how it ended. */
                 c->open = false;
-                t->open--;
+                recount(t, i, true);
                 changed++;
+                notify(t, i, c->unit_code);
             }
         }
         free(seen);
     }
+    heap_compact(t);
     return changed;
 }
 
@@ -280,7 +590,7 @@ size_t complaint_table_count(const struct complaint_table *t)
 
 size_t complaint_table_open_count(const struct complaint_table *t)
 {
-    return t ? t->open : 0;
+    return t ? t->total.open : 0;
 }
 
 const struct complaint *complaint_table_at(const struct complaint_table *t, size_t i)
@@ -299,4 +609,83 @@ const struct complaint *complaint_table_find(const struct complaint_table *t, co
 size_t complaint_table_unattributed(const struct complaint_table *t)
 {
     return t ? t->unattributed : 0;
+}
+
+size_t complaint_table_index(const struct complaint_table *t, const char *id)
+{
+    return t && id ? strmap_get(&t->by_id, id) : STRMAP_NONE;
+}
+
+enum deadline_state complaint_table_deadline_at(const struct complaint_table *t, size_t i)
+{
+    return t && i < t->n ? t->meta[i].c.deadline : DL_NONE;
+}
+
+const struct complaint_stats *complaint_table_total(const struct complaint_table *t)
+{
+    return t ? &t->total : NULL;
+}
+
+size_t complaint_table_unit_count(const struct complaint_table *t)
+{
+    return t ? t->nunits : 0;
+}
+
+const char *complaint_table_unit_code(const struct complaint_table *t, size_t i)
+{
+    return t && i < t->nunits ? t->units[i].code : NULL;
+}
+
+const struct complaint_stats *complaint_table_unit_stats_at(const struct complaint_table *t,
+                                                            size_t i)
+{
+    return t && i < t->nunits ? &t->units[i].stats : NULL;
+}
+
+const struct complaint_stats *complaint_table_unit_stats(const struct complaint_table *t,
+                                                         const char *unit_code)
+{
+    if (!t || !unit_code)
+        return NULL;
+    size_t i = strmap_get(&t->by_unit, unit_code);
+    return i == STRMAP_NONE ? NULL : &t->units[i].stats;
+}
+
+size_t complaint_table_category_count(const struct complaint_table *t)
+{
+    return t ? t->ncats : 0;
+}
+
+const char *complaint_table_category_code(const struct complaint_table *t, size_t slot)
+{
+    return t && slot < t->ncats ? t->cats[slot].code : NULL;
+}
+
+const char *complaint_table_category_name(const struct complaint_table *t, size_t slot)
+{
+    if (!t || slot >= COMPLAINT_CATEGORY_MAX)
+        return NULL;
+    if (slot == COMPLAINT_CATEGORY_OTHER)
+        return other_name;
+    if (slot >= t->ncats)
+        return NULL;
+    return t->cats[slot].name ? t->cats[slot].name : t->cats[slot].code;
+}
+
+size_t complaint_table_category_at(const struct complaint_table *t, size_t i)
+{
+    return t && i < t->n ? t->meta[i].c.category : COMPLAINT_CATEGORY_OTHER;
+}
+
+void complaint_table_recount(const struct complaint_table *t, bool all, const char *unit_code,
+                             struct complaint_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; t && i < t->n; i++) {
+        const struct complaint *c = &t->recs[i];
+        if (!all && !str_eq(c->unit_code, unit_code))
+            continue;
+        struct contrib k = contrib_from(c, -1, category_find(t, c), t->now);
+        stats_apply(out, &k, +1);
+    }
 }
