@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "citydeck/alerts.h"
 #include "citydeck/clock.h"
 #include "citydeck/demo.h"
 #include "citydeck/http.h"
@@ -35,8 +37,12 @@ struct app {
     struct wiring *wiring;
     struct demo *demo;
     struct ui *ui;
+    struct alerts *alerts;
+    char *alerts_path; /* the state file (acks, silences, active events) */
+    uint64_t seen_critical;
     struct screen screen;
     bool snapshot;
+    bool first_done; /* every feed has answered once */
     uv_poll_t input;
     uv_signal_t signals[4];
     int nsignals;
@@ -61,6 +67,7 @@ static struct view_ctx app_view_ctx(struct app *a)
         .now = (clock_wall_ms() + offset) / 1000,
         .tz_offset_s = CLOCK_VN_OFFSET,
         .read_only = a->cfg->read_only,
+        .alerts = a->alerts,
     };
 }
 
@@ -131,9 +138,59 @@ static void on_check(uv_check_t *c)
         uv_timer_start(&a->frame_timer, on_frame_timer, (uint64_t)(FRAME_MIN_MS - since), 0);
 }
 
+static int feed_alert_state(enum feed_state s)
+{
+    return s == FEED_FAILING ? 2 : s == FEED_STALE ? 1 : 0;
+}
+
+/* Writes acks, silences and active events when they changed (temp file + rename, 0600). */
+static void save_alerts(struct app *a)
+{
+    char err[512];
+    /* A snapshot (cron, scripts) only reads the state. */
+    if (!a->alerts || !a->alerts_path || a->cfg->read_only || a->snapshot ||
+        !alerts_state_dirty(a->alerts))
+        return;
+    if (alerts_state_save(a->alerts, a->alerts_path, err, sizeof err) != 0)
+        log_warn("alerts: %s", err);
+}
+
+/* A new critical event rings the bell (or flashes) when the config asks for it. */
+static void notice_critical(struct app *a)
+{
+    uint64_t seq = alerts_critical_seq(a->alerts);
+    if (seq != a->seen_critical && a->cfg->bell && a->screen.sp)
+        screen_bell(&a->screen);
+    a->seen_critical = seq;
+}
+
+/* Time alone moves deadlines, silences and sensor ages: once a second. */
+static void tick_alerts(struct app *a)
+{
+    if (!a->alerts)
+        return;
+    struct view_ctx ctx = app_view_ctx(a);
+    store_set_now(a->store, ctx.now);
+    struct store_changes ch = {0};
+    store_changes_take(a->store, &ch);
+    if (!store_changes_empty(&ch))
+        alerts_evaluate(a->alerts, a->store, &ch, ctx.now);
+    store_changes_clear(&ch);
+    alerts_tick(a->alerts, a->store, ctx.now);
+    for (size_t i = 0; a->poller && i < poller_count(a->poller); i++) {
+        struct feed *f = poller_feed(a->poller, i);
+        const struct feed_health *h = feed_health(f);
+        alerts_feed_state(a->alerts, feed_name(f), feed_alert_state(h->state),
+                          h->last_error[0] ? h->last_error : NULL, ctx.now);
+    }
+    notice_critical(a);
+    save_alerts(a);
+}
+
 static void on_tick(uv_timer_t *t)
 {
     struct app *a = t->data;
+    tick_alerts(a);
     if (++a->ticks % RECALC_EVERY_TICKS == 0)
         ui_mark_data(a->ui);
     else
@@ -207,6 +264,7 @@ static void take_snapshot(struct app *a)
         return;
     }
     theme_init(false);
+    tick_alerts(a);
     struct view_ctx ctx = app_view_ctx(a);
     ui_render(a->ui, &ctx);
     screen_dump(&a->screen, stdout);
@@ -221,17 +279,30 @@ static void on_feed_event(struct feed *f, void *arg)
     (void)f;
     if (a->quitting)
         return;
+    if (!a->first_done && poller_all_first_done(a->poller)) {
+        a->first_done = true;
+        log_info("every feed has answered once");
+    }
     if (a->snapshot) {
-        if (poller_all_first_done(a->poller))
+        if (a->first_done)
             take_snapshot(a);
         return;
     }
     ui_mark_draw(a->ui);
 }
 
+/* After every merge: the alerts look at what the batch touched, never on the draw path. */
 static void on_merged(void *arg)
 {
     struct app *a = arg;
+    if (a->alerts) {
+        struct view_ctx ctx = app_view_ctx(a);
+        struct store_changes ch = {0};
+        store_changes_take(a->store, &ch);
+        alerts_evaluate(a->alerts, a->store, &ch, ctx.now);
+        store_changes_clear(&ch);
+        notice_critical(a);
+    }
     ui_mark_data(a->ui);
 }
 
@@ -299,6 +370,26 @@ static void on_snapshot_limit(uv_timer_t *t)
     app_quit(a, 1, "snapshot: the feeds did not finish their first poll in time");
 }
 
+/* Rules from the config (a bad [rule.NAME] line stops the start with FILE:LINE), then the
+ * state a previous run left: acknowledgements, silences and the events still active. */
+static int start_alerts(struct app *a)
+{
+    char err[512];
+    a->alerts = alerts_new();
+    if (alerts_configure(a->alerts, a->cfg->entries, a->cfg->nentries, err, sizeof err) != 0) {
+        fprintf(stderr, "citydeck: %s\n", err);
+        a->exit_code = 2;
+        return -1;
+    }
+    alerts_set_read_only(a->alerts, a->cfg->read_only);
+    a->alerts_path = alerts_state_path();
+    if (a->alerts_path && access(a->alerts_path, F_OK) == 0 &&
+        alerts_state_load(a->alerts, a->alerts_path, err, sizeof err) != 0)
+        log_warn("alerts: %s (starting without the saved state)", err);
+    a->seen_critical = alerts_critical_seq(a->alerts);
+    return 0;
+}
+
 static void ensure_utf8_locale(void)
 {
     setlocale(LC_ALL, "");
@@ -331,6 +422,8 @@ int app_run(struct config *cfg)
     }
     if (cfg->demo && wiring_load_units(a->store, cfg->demo_province, err, sizeof err) != 0)
         log_warn("%s", err);
+    if (start_alerts(a) != 0)
+        goto out;
 
     a->http = http_new(&a->loop);
     a->poller = poller_new(&a->loop, a->http, on_feed_event, a);
@@ -375,6 +468,9 @@ out:
     if (a->error[0])
         fprintf(stderr, "citydeck: %s\n", a->error);
     int code = a->exit_code;
+    save_alerts(a);
+    alerts_free(a->alerts);
+    free(a->alerts_path);
     wiring_free(a->wiring);
     ui_free(a->ui);
     store_free(a->store);

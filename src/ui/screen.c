@@ -203,8 +203,7 @@ bool screen_resize(struct screen *s)
 {
     struct winsize ws;
     int fd = s->out ? fileno(s->out) : -1;
-    if (s->virtual_screen || fd < 0 || ioctl(fd, TIOCGWINSZ, &ws) != 0 || !ws.ws_row ||
-        !ws.ws_col)
+    if (s->virtual_screen || fd < 0 || ioctl(fd, TIOCGWINSZ, &ws) != 0 || !ws.ws_row || !ws.ws_col)
         return false;
     if (ws.ws_row == s->rows && ws.ws_col == s->cols)
         return false;
@@ -232,6 +231,16 @@ void screen_bell(struct screen *s)
     beep();
 }
 
+/* Line-drawing characters are stored as VT100 alternate-charset letters ("q" for a
+ * horizontal line); a text dump shows what the terminal shows. */
+static wchar_t acs_unicode(wchar_t c)
+{
+    static const char from[] = "qxlkmjtuvwn~a";
+    static const wchar_t to[] = L"─│┌┐└┘├┤┴┬┼·▒";
+    const char *p = c < 128 ? strchr(from, (int)c) : NULL;
+    return p && *p ? to[p - from] : c;
+}
+
 void screen_dump(struct screen *s, FILE *out)
 {
     char line[8192];
@@ -247,6 +256,8 @@ void screen_dump(struct screen *s, FILE *out)
             getcchar(&cc, wch, &attrs, &pair, NULL);
             if (wch[0] == 0)
                 wch[0] = L' ';
+            if (attrs & A_ALTCHARSET)
+                wch[0] = acs_unicode(wch[0]);
             for (int k = 0; k < CCHARW_MAX && wch[k]; k++) {
                 char mb[MB_LEN_MAX];
                 mbstate_t st;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citydeck/alerts.h"
 #include "citydeck/clock.h"
 #include "citydeck/cmdline.h"
 #include "citydeck/list.h"
@@ -144,8 +145,20 @@ static void draw_topbar(struct ui *u, const struct view_ctx *ctx, int cols)
     /* "2026-03-02T08:15:07+07:00" → "02/03/2026 08:15:07" */
     snprintf(right, sizeof right, "%s%s%.2s/%.2s/%.4s %.8s ", u->paused ? "TẠM DỪNG │ " : "",
              ctx->read_only ? "CHỈ XEM │ " : "", stamp + 8, stamp + 5, stamp, stamp + 11);
-    int rw = text_width(right);
-    put(0, 0, cols - rw - 1, left, TH_TOPBAR);
+    /* Critical alerts show on every view, with a word, not only a colour. */
+    char badge[64] = "";
+    size_t crit = ctx->alerts ? alerts_active_critical(ctx->alerts) : 0;
+    if (crit)
+        snprintf(badge, sizeof badge, " %s %zu NGHIÊM TRỌNG%s ", text_ascii() ? "!" : "⚠", crit,
+                 alerts_unacked_critical(ctx->alerts) ? "" : " ✔");
+    int bw = text_width(badge);
+    int rw = text_width(right), used = rw;
+    if (bw && cols - rw - bw > 30) {
+        put(0, cols - rw - bw - 1, bw, badge,
+            alerts_unacked_critical(ctx->alerts) ? TH_CRIT : TH_WARN);
+        used += bw + 1;
+    }
+    put(0, 0, cols - used - 1, left, TH_TOPBAR);
     if (cols > rw)
         put(0, cols - rw, rw, right, u->paused ? TH_WARN : TH_TOPBAR);
 }
@@ -287,19 +300,25 @@ static struct view_ctx frame_ctx(struct ui *u, const struct view_ctx *base)
     return nav_ctx(&u->nav, base);
 }
 
+/* Both only grow, so their sum changes whenever either does. */
+static uint64_t data_generation(const struct view_ctx *ctx)
+{
+    return ctx->store->generation + (ctx->alerts ? alerts_generation(ctx->alerts) : 0);
+}
+
 /* Views keep indexes into the store; a merge since the last recalc changes what they show,
  * but not while the user is moving through the list (held) or the screen is paused. */
 static void recalc_if_needed(struct ui *u, const struct view_ctx *base, bool force)
 {
     struct nav_frame *f = nav_top(&u->nav);
-    if (base->store->generation != u->seen_generation)
+    if (data_generation(base) != u->seen_generation)
         u->data_dirty = true;
     if (!force && !f->fresh && (!u->data_dirty || u->paused || held(u)))
         return;
     struct view_ctx ctx = frame_ctx(u, base);
     if (f->ops->recalc)
         f->ops->recalc(f->view, &ctx);
-    u->seen_generation = base->store->generation;
+    u->seen_generation = data_generation(base);
     u->data_dirty = false;
     f->fresh = false;
 }

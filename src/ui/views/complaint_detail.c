@@ -147,7 +147,10 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
                  d == DL_OVERDUE ? "quá" : "còn", age);
     }
     emit(&o, "Hạn xử lý", buf,
-         d == DL_OVERDUE ? TH_BAD : d == DL_DUE_SOON ? TH_WARN : d == DL_OK ? TH_OK : TH_DIM);
+         d == DL_OVERDUE    ? TH_BAD
+         : d == DL_DUE_SOON ? TH_WARN
+         : d == DL_OK       ? TH_OK
+                            : TH_DIM);
     format_time(c->requested, ctx->tz_offset_s, t1, sizeof t1);
     age[0] = '\0';
     if (c->requested != TIME_NONE)
@@ -175,7 +178,9 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
          c->satisfaction == 1   ? "hài lòng"
          : c->satisfaction == 0 ? "không hài lòng"
                                 : "chưa đánh giá",
-         c->satisfaction == 0 ? TH_BAD : c->satisfaction == 1 ? TH_OK : TH_DIM);
+         c->satisfaction == 0   ? TH_BAD
+         : c->satisfaction == 1 ? TH_OK
+                                : TH_DIM);
     if (c->media_url)
         emit(&o, "Ảnh", c->media_url, TH_NORMAL);
     emit(&o, NULL, "", TH_NORMAL);

@@ -7,17 +7,6 @@
 #include "citydeck/util.h"
 #include "citydeck/view.h"
 
-/* Views join as they are written; the weak references keep the console building meanwhile. */
-#pragma weak overview_view_ops
-#pragma weak units_view_ops
-#pragma weak dossiers_view_ops
-#pragma weak indicators_view_ops
-#pragma weak sensors_view_ops
-#pragma weak alerts_view_ops
-#pragma weak dossier_view_ops
-#pragma weak sensor_view_ops
-#pragma weak unit_view_ops
-
 static const struct view_ops *const top_views[] = {
     &overview_view_ops,   &units_view_ops,   &dossiers_view_ops, &complaints_view_ops,
     &indicators_view_ops, &sensors_view_ops, &alerts_view_ops,
@@ -30,31 +19,22 @@ static const struct view_ops *const detail_views[] = {
     &unit_view_ops,
 };
 
-static const struct view_ops *present(const struct view_ops *const *v, size_t n, size_t i)
-{
-    for (size_t k = 0; k < n; k++)
-        if (v[k] && i-- == 0)
-            return v[k];
-    return NULL;
-}
-
 const struct view_ops *view_at(size_t i)
 {
-    return present(top_views, ARRAY_LEN(top_views), i);
+    return i < ARRAY_LEN(top_views) ? top_views[i] : NULL;
 }
 
 size_t view_count(void)
 {
-    size_t n = 0;
-    while (view_at(n))
-        n++;
-    return n;
+    return ARRAY_LEN(top_views);
 }
 
 const struct view_ops *view_any(size_t i)
 {
-    size_t top = view_count();
-    return i < top ? view_at(i) : present(detail_views, ARRAY_LEN(detail_views), i - top);
+    if (i < ARRAY_LEN(top_views))
+        return top_views[i];
+    i -= ARRAY_LEN(top_views);
+    return i < ARRAY_LEN(detail_views) ? detail_views[i] : NULL;
 }
 
 const struct view_ops *view_find(const char *name)
