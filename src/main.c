@@ -28,8 +28,10 @@ static void usage(FILE *out)
             "                       $XDG_CONFIG_HOME/citydeck/config.ini)\n"
             "  --read-only          view only: every action that changes state is off\n"
             "  --log FILE           write the log (and stderr while the screen is up) to FILE\n"
-            "  --snapshot VIEW      print one frame of VIEW as text after the first poll and\n"
-            "                       exit (views: %s)\n"
+            "  --view VIEW[:ARG]    start in VIEW (views: %s;\n"
+            "                       ARG: a preset such as dossiers:overdue, or a record id)\n"
+            "  --snapshot VIEW[:ARG] print one frame of VIEW as text after the first poll and\n"
+            "                       exit\n"
             "  --size COLSxROWS     size of the --snapshot frame (default 120x40)\n"
             "  --theme NAME         colour theme: a name from the themes folder, or a path\n"
             "  --no-mouse           do not capture the mouse\n"
@@ -51,8 +53,18 @@ enum {
     OPT_SIZE,
     OPT_NO_MOUSE,
     OPT_ASCII,
-    OPT_THEME
+    OPT_THEME,
+    OPT_VIEW
 };
+
+/* "dossiers:overdue" names the view "dossiers". */
+static bool view_spec_ok(const char *spec)
+{
+    char name[64];
+    size_t n = strcspn(spec, ":");
+    str_copy(name, spec, n + 1 < sizeof name ? n + 1 : sizeof name);
+    return view_find(name) != NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -67,6 +79,7 @@ int main(int argc, char **argv)
         {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
         {"ascii", no_argument, NULL, OPT_ASCII},
         {"theme", required_argument, NULL, OPT_THEME},
+        {"view", required_argument, NULL, OPT_VIEW},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -74,7 +87,7 @@ int main(int argc, char **argv)
     /* Flags are collected first and applied over the configuration file. */
     struct {
         bool demo, read_only, no_mouse, ascii;
-        const char *hub, *config, *log, *snapshot, *size, *theme;
+        const char *hub, *config, *log, *snapshot, *size, *theme, *view;
     } flags = {0};
     int c;
     while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
@@ -108,6 +121,9 @@ int main(int argc, char **argv)
             break;
         case OPT_THEME:
             flags.theme = optarg;
+            break;
+        case OPT_VIEW:
+            flags.view = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -153,11 +169,18 @@ int main(int argc, char **argv)
         free(cfg.log_path);
         cfg.log_path = xstrdup(flags.log);
     }
+    if (flags.view) {
+        free(cfg.start_view);
+        cfg.start_view = xstrdup(flags.view);
+    }
+    if (cfg.start_view && !view_spec_ok(cfg.start_view)) {
+        fprintf(stderr, "citydeck: %s: unknown view '%s' (views: %s)\n",
+                flags.view ? "--view" : "[console] view", cfg.start_view, view_names());
+        config_free(&cfg);
+        return 2;
+    }
     if (flags.snapshot) {
-        char name[64];
-        size_t n = strcspn(flags.snapshot, ":");
-        str_copy(name, flags.snapshot, n + 1 < sizeof name ? n + 1 : sizeof name);
-        if (!view_find(name)) {
+        if (!view_spec_ok(flags.snapshot)) {
             fprintf(stderr, "citydeck: --snapshot: unknown view '%s' (views: %s)\n", flags.snapshot,
                     view_names());
             config_free(&cfg);

@@ -65,6 +65,7 @@ struct config {
     char *log_path;
     bool bell;   /* ring the terminal bell (or flash) on a new critical alert */
     char *theme; /* a theme name (themes/NAME.theme) or a path; NULL = built-in */
+    char *start_view; /* the first view ("units", "dossiers:overdue"); NULL = the overview */
     char *snapshot_view;
     int snap_cols, snap_rows;
     /* --demo: the bundled simulator */

@@ -107,6 +107,9 @@ struct feed *poller_feed(const struct poller *p, size_t i);
 bool poller_all_first_done(const struct poller *p);
 /* Hub clock minus local clock, from the last Date header seen (0 if none). */
 int64_t poller_hub_offset_ms(const struct poller *p);
+/* The hub's time now (epoch ms): the wall clock moved by the offset, or the hub's Date itself
+ * when the hub's clock stands still (the same Date for two seconds or more). p may be NULL. */
+int64_t poller_hub_now_ms(const struct poller *p);
 
 const char *feed_name(const struct feed *f);
 const char *feed_url(const struct feed *f);

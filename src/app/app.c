@@ -60,11 +60,10 @@ struct app {
 
 static struct view_ctx app_view_ctx(struct app *a)
 {
-    int64_t offset = a->poller ? poller_hub_offset_ms(a->poller) : 0;
     return (struct view_ctx){
         .store = a->store,
         .poller = a->poller,
-        .now = (clock_wall_ms() + offset) / 1000,
+        .now = poller_hub_now_ms(a->poller) / 1000,
         .tz_offset_s = CLOCK_VN_OFFSET,
         .read_only = a->cfg->read_only,
         .alerts = a->alerts,
@@ -408,9 +407,10 @@ int app_run(struct config *cfg)
     ensure_utf8_locale();
     uv_loop_init(&a->loop);
     a->store = store_new();
-    a->ui = ui_new(cfg->snapshot_view);
+    const char *first = cfg->snapshot_view ? cfg->snapshot_view : cfg->start_view;
+    a->ui = ui_new(first);
     if (!a->ui) {
-        fprintf(stderr, "citydeck: no view '%s' (views: %s)\n", cfg->snapshot_view, view_names());
+        fprintf(stderr, "citydeck: no view '%s' (views: %s)\n", first, view_names());
         a->exit_code = 2;
         goto out;
     }

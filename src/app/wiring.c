@@ -160,7 +160,7 @@ static void merge_open311(void *batch, void *ctx)
             f->need_full = false;
         else
             b->full_listing = false; /* only the changes: an absent request is unchanged */
-        int64_t hub_now = (clock_wall_ms() + poller_hub_offset_ms(f->owner->poller)) / 1000;
+        int64_t hub_now = poller_hub_now_ms(f->owner->poller) / 1000;
         int64_t latest = open311_latest_update(b, hub_now + OPEN311_CLOCK_SLACK_S);
         if (latest != TIME_NONE && (f->cursor == TIME_NONE || latest > f->cursor))
             f->cursor = latest;

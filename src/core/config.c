@@ -125,6 +125,7 @@ void config_free(struct config *c)
     free(c->log_path);
     free(c->theme);
     free(c->snapshot_view);
+    free(c->start_view);
     free(c->sim_path);
     free(c->demo_province);
     free(c->demo_start);
@@ -604,6 +605,10 @@ static int handle_console(struct load_ctx *x, const char *pre, const char *key, 
     }
     if (strcmp(key, "bell") == 0)
         return set_bool(x, pre, v, &c->bell);
+    if (strcmp(key, "view") == 0) {
+        set_str(&c->start_view, v);
+        return 1;
+    }
     return -1;
 }
 

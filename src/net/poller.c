@@ -77,6 +77,10 @@ struct poller {
     size_t n, cap;
     size_t live; /* feeds not yet freed */
     int64_t hub_offset_ms;
+    /* A hub whose clock stands still (a replayed scenario, a demo at speed 0) sends the same
+     * Date for seconds on end; its time is then that Date, not extrapolated. */
+    int64_t last_date_ms, last_date_wall_ms;
+    bool hub_frozen;
     uint64_t rng;
     bool started;
     bool closing;
@@ -332,8 +336,17 @@ static void feed_on_http_done(struct http_response *resp, void *arg)
     struct poller *p = f->p;
     f->in_flight = false;
     f->req_id = 0;
-    if (resp->date_ms >= 0)
-        p->hub_offset_ms = resp->date_ms - clock_wall_ms();
+    if (resp->date_ms >= 0) {
+        int64_t wall = clock_wall_ms();
+        p->hub_offset_ms = resp->date_ms - wall;
+        if (resp->date_ms != p->last_date_ms) {
+            p->last_date_ms = resp->date_ms;
+            p->last_date_wall_ms = wall;
+            p->hub_frozen = false;
+        } else if (wall - p->last_date_wall_ms >= 2000) {
+            p->hub_frozen = true;
+        }
+    }
 
     if (resp->curl_code != 0) {
         feed_finish(f, false, resp->status, resp->len, resp->duration_ms,
@@ -571,6 +584,13 @@ bool poller_all_first_done(const struct poller *p)
 int64_t poller_hub_offset_ms(const struct poller *p)
 {
     return p ? p->hub_offset_ms : 0;
+}
+
+int64_t poller_hub_now_ms(const struct poller *p)
+{
+    if (p && p->hub_frozen)
+        return p->last_date_ms;
+    return clock_wall_ms() + poller_hub_offset_ms(p);
 }
 
 const char *feed_name(const struct feed *f)

@@ -14,7 +14,7 @@ pid=$(t list-panes -t T -F '#{pane_pid}')
 
 # 4: the complaint queue; / filter without diacritics finds a ward with them.
 t send-keys -t T 4
-wait_for 'Phản ánh' 5 || fail "complaints view not shown"
+wait_for 'Hạn xử lý' 5 || fail "complaints view not shown"
 ward=$(capture | grep -oE '(Phường|Xã) [[:alpha:]]+( [[:alpha:]]+)?' | head -n 1)
 [ -n "$ward" ] || fail "no ward in the queue: $(capture)"
 bare=$(printf '%s' "${ward#* }" | iconv -f UTF-8 -t ASCII//TRANSLIT 2>/dev/null | tr 'A-Z' 'a-z')
@@ -49,7 +49,7 @@ capture | head -n 1 | grep -qE '› (Phường|Xã|Đặc khu) ' && fail "Esc ke
 
 # The ranking: Enter drills into the first commune/ward, Esc comes back.
 t send-keys -t T 2
-wait_for 'Xếp hạng' 5 || fail "units view not shown"
+wait_for 'HS quá hạn' 5 || fail "units view not shown"
 t send-keys -t T Enter
 sleep 0.5
 capture | head -n 1 | grep -qE 'Xếp hạng xã/phường › (Phường|Xã|Đặc khu) ' ||

@@ -3,6 +3,7 @@
 # wards, changes over time, q exits, the simulator is stopped and the terminal is restored.
 . "$(dirname "$0")/lib.sh"
 write_config 600
+printf '[console]\nview = complaints\n' >>"$WORK/config.ini"
 t new-session -d -s T -x 120 -y 40 "bash --norc --noprofile"
 t send-keys -t T "LC_ALL=C.UTF-8 $CITYDECK_BIN --demo -c $WORK/config.ini --log $WORK/log; echo EXIT=\$?" Enter
 wait_for '(Phường|Xã|Đặc khu) ' 20 || fail "no commune or ward rows appeared: $(capture)"

@@ -3,6 +3,7 @@
 # signal still gives the terminal back (normal screen, echo and line editing restored).
 . "$(dirname "$0")/lib.sh"
 write_config 60
+printf '[console]\nview = complaints\n' >>"$WORK/config.ini"
 t new-session -d -s T -x 120 -y 40 "bash --norc --noprofile"
 start_console() {
     : >"$WORK/log"

@@ -48,6 +48,9 @@ for size in 80x24 200x50; do
         sleep 0.1
     done
     [ "$i" -lt 300 ] || fail "the feeds did not answer at $size"
+    # A second answer shows the hub's clock standing still: from then on the console's clock
+    # is the hub's, and ages no longer move.
+    sleep 6
     n=1
     for view in $views; do
         t send-keys -t T "$n"
