@@ -118,7 +118,7 @@ static void type(const char *s)
 
 static void crumb(char *buf, size_t n)
 {
-    frame(); /* the breadcrumb names what the view resolved */
+    free(frame()); /* the breadcrumb names what the view resolved */
     ui_breadcrumb(u, &ctx, buf, n);
 }
 
