@@ -79,7 +79,7 @@ struct complaint_stats {
     size_t ok, due_soon, overdue;                    /* open, by deadline state (undated in none) */
     size_t urgent_open;                              /* open and khẩn */
     size_t urgent_unaccepted;        /* of those, still Mới gửi / Chờ xác minh */
-    size_t satisfied, not_satisfied; /* rated records (open or closed) */
+    size_t satisfied, not_satisfied; /* rated closed records (a rated open one was reopened) */
 };
 
 struct complaint_table;

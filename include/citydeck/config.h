@@ -74,6 +74,7 @@ struct config {
     unsigned demo_seed;
     char *demo_province;
     char *demo_start;
+    char *demo_episode; /* a forced sensor episode, KIND@TIME[:UNIT] (citydeck-sim --episode) */
     struct feed_config feeds[CONFIG_MAX_FEEDS];
     int nfeeds;
     struct config_entry *entries; /* [rule.NAME] and [keys] lines, in file order */

@@ -52,6 +52,7 @@ struct app {
     int ticks;
     int empty_wakeups;
     int64_t last_frame_ms;
+    bool key_pending; /* a key arrived since the last frame: answer it without waiting */
     bool handles_open;
     bool quitting;
     int exit_code;
@@ -115,6 +116,7 @@ static void render(struct app *a)
     ui_render(a->ui, &ctx);
     screen_flush(&a->screen);
     a->last_frame_ms = clock_mono_ms();
+    a->key_pending = false;
 }
 
 static void on_frame_timer(uv_timer_t *t)
@@ -124,14 +126,16 @@ static void on_frame_timer(uv_timer_t *t)
         render(a);
 }
 
-/* Once per loop iteration: one frame if anything is dirty, but never more than ~30/s. */
+/* Once per loop iteration: one frame if anything is dirty, but never more than ~30/s for
+ * data; keys do not wait. */
 static void on_check(uv_check_t *c)
 {
     struct app *a = c->data;
     if (a->quitting || !a->screen.sp || !ui_needs_frame(a->ui))
         return;
+    /* The cap is for data: a key is answered in this iteration, whatever came before it. */
     int64_t since = clock_mono_ms() - a->last_frame_ms;
-    if (since >= FRAME_MIN_MS)
+    if (since >= FRAME_MIN_MS || a->key_pending)
         render(a);
     else if (!uv_is_active((uv_handle_t *)&a->frame_timer))
         uv_timer_start(&a->frame_timer, on_frame_timer, (uint64_t)(FRAME_MIN_MS - since), 0);
@@ -236,6 +240,7 @@ static void on_input(uv_poll_t *h, int status, int events)
         }
         struct view_ctx ctx = app_view_ctx(a);
         app_effects(a, ui_on_key(a->ui, (int)wc, r == KEY_CODE_YES, &ctx));
+        a->key_pending = true;
     }
     a->empty_wakeups = got ? 0 : a->empty_wakeups + 1;
     if (a->empty_wakeups > HANGUP_WAKEUPS)

@@ -169,6 +169,10 @@ struct demo *demo_start(uv_loop_t *loop, const struct config *cfg, int log_fd, d
         args[n++] = "--start";
         args[n++] = cfg->demo_start;
     }
+    if (cfg->demo_episode) {
+        args[n++] = "--episode";
+        args[n++] = cfg->demo_episode;
+    }
     args[n] = NULL;
 
     uv_pipe_init(loop, &d->out, 0);

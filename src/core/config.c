@@ -129,6 +129,7 @@ void config_free(struct config *c)
     free(c->sim_path);
     free(c->demo_province);
     free(c->demo_start);
+    free(c->demo_episode);
     for (int i = 0; i < c->nfeeds; i++)
         feed_free(&c->feeds[i]);
     for (size_t i = 0; i < c->nentries; i++) {
@@ -658,6 +659,16 @@ static int handle_demo(struct load_ctx *x, const char *pre, const char *key, con
             return 0;
         }
         set_str(&c->demo_start, v);
+        return 1;
+    }
+    if (strcmp(key, "episode") == 0) {
+        /* KIND@TIME[:UNIT]; the simulator checks the kind, the time and the unit. */
+        if (!strchr(v, '@')) {
+            fail(x, "%s'%s' is not KIND@TIME[:UNIT] (like flood@2026-03-02T09:00:00+07:00)", pre,
+                 shown(v, t, sizeof t));
+            return 0;
+        }
+        set_str(&c->demo_episode, v);
         return 1;
     }
     return -1;

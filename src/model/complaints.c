@@ -319,9 +319,11 @@ static void stats_apply(struct complaint_stats *s, const struct contrib *c, int 
         if (c->unaccepted)
             s->urgent_unaccepted += k;
     }
-    if (c->satisfaction == 1)
+    /* The rate is of answered complaints (766): a rating on an open one is a citizen
+     * reopening it, not a verdict on a finished case. */
+    if (!c->open && c->satisfaction == 1)
         s->satisfied += k;
-    else if (c->satisfaction == 0)
+    else if (!c->open && c->satisfaction == 0)
         s->not_satisfied += k;
 }
 

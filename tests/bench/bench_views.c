@@ -1,7 +1,8 @@
 /* Recalc + draw of every view with a heavy store: 100,000 complaints and 50,000 dossiers over
  * the province's communes and wards, 2,000 sensors with a day of readings. Reports, per view
- * at 200x50, the recalc + draw time (a merge just happened) and the draw alone (a clock tick
- * or a key), median and worst of 21 frames. Target (the console issue): under 2 ms. */
+ * at 200x50, the recalc + draw time right after a merge that changed one complaint, one
+ * dossier and one sensor (the merge itself not counted), and the draw alone (a clock tick or
+ * a key), median and worst of 21 frames. Target (the console issue): under 2 ms. */
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
@@ -98,6 +99,40 @@ static void fill(struct store *s)
     store_merge_sensors(s, sb);
 }
 
+/* One record of each kind changes, as a poll that brought news does: every view recalculates
+ * for real (a bare generation bump would let views that check their own table skip it). */
+static void touch(struct store *s, int f)
+{
+    struct complaint_batch *cb = complaint_batch_new();
+    struct complaint *c = complaint_batch_push(cb);
+    c->id = xasprintf("PA-%06d", 4 * f);
+    c->category = xstrdup("Giao thông");
+    c->unit_code = xstrdup(unit_code(s, (size_t)f));
+    c->status = f % 2 ? CST_ACCEPTED : CST_IN_PROGRESS;
+    c->open = true;
+    c->requested = NOW - 600;
+    c->expected = NOW + 3600 * f;
+    store_merge_complaints(s, cb);
+    struct dossier_batch *db = dossier_batch_new();
+    struct dossier *d = dossier_batch_push(db);
+    d->id = xasprintf("HS-%06d", 3 * f + 1);
+    d->unit_code = xstrdup(unit_code(s, (size_t)f * 7));
+    d->status = 4;
+    d->legal_days = 10;
+    d->received = d->submitted = NOW - 3600 * f;
+    d->due = NOW + 86400 * (f % 5) - 86400;
+    d->updated = NOW + f;
+    store_merge_dossiers(s, db, NOW + f); /* each poll moves the hub's clock */
+    struct sensor_batch *sb = sensor_batch_new();
+    struct sensor_update *u = sensor_batch_push(sb);
+    u->s.id = xasprintf("sta:%d", f);
+    sensor_update_add_obs(u, (int64_t)(NOW + f) * 1000, 150);
+    store_merge_sensors(s, sb);
+    struct store_changes ch = {0};
+    store_changes_take(s, &ch); /* what the loop does after a merge */
+    store_changes_clear(&ch);
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -127,7 +162,7 @@ int main(void)
         struct ui *u = ui_new(v->name);
         double full[FRAMES], draw[FRAMES];
         for (int f = 0; f < FRAMES; f++) {
-            s->generation++; /* as after a merge: the view recalculates */
+            touch(s, (int)i * FRAMES + f); /* never the same news twice */
             double t = now_ms();
             ui_render(u, &ctx);
             full[f] = now_ms() - t;
@@ -141,7 +176,7 @@ int main(void)
         printf("%-11s recalc+draw median %6.2f ms, worst %6.2f ms; draw alone median %5.2f ms, "
                "worst %5.2f ms\n",
                v->name, full[FRAMES / 2], full[FRAMES - 1], draw[FRAMES / 2], draw[FRAMES - 1]);
-        over += draw[FRAMES / 2] >= 2.0;
+        over += full[FRAMES / 2] >= 2.0;
         ui_free(u);
     }
     printf("%d complaints, %d dossiers, %d sensors x 288 readings; target: under 2 ms per "

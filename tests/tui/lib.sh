@@ -3,6 +3,8 @@ set -u
 : "${CITYDECK_BIN:?set by meson}"
 TMUX_SOCK="citydeck-e2e-$$"
 WORK=$(mktemp -d)
+# The console's alert state (acks, silences) of this test only, never the user's.
+export XDG_STATE_HOME="$WORK/state"
 fail() { echo "FAIL: $*"; [ -f "$WORK/log" ] && { echo "--- log"; tail -n 20 "$WORK/log"; }; exit 1; }
 t() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 cleanup() {

@@ -1,20 +1,15 @@
 /* The complaint queue rendered on a virtual screen and read back as text: order, alignment
  * of Vietnamese text, folding on narrow terminals, the too-small message, hostile text. */
 #include <criterion/criterion.h>
-#include <locale.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "citydeck/clock.h"
-#include "citydeck/screen.h"
 #include "citydeck/store.h"
-#include "citydeck/theme.h"
 #include "citydeck/text.h"
-#include "citydeck/ui.h"
 #include "citydeck/util.h"
+#include "harness.h"
 
-#define NOW 1772413200 /* 2026-03-02T08:00:00+07:00 */
+#define NOW HARNESS_NOW
 
 static void add(struct complaint_batch *b, const char *id, const char *unit, int urgency,
                 int64_t expected, const char *text)
@@ -44,146 +39,81 @@ static struct store *sample_store(void)
     add(b, "PA-4", "Phường Trương Quang Trọng", CURG_NORMAL, NOW + 3600,
         "Tiếng ồn \x1b[2J\x1b]0;pwn\x07 karaoke \xe2\x80\xae đêm");
     store_merge_complaints(s, b);
-    struct unit_batch *ub = unit_batch_new();
-    ub->province_code = xstrdup("51");
-    ub->province_name = xstrdup("Tỉnh Quảng Ngãi");
-    struct unit *u = unit_batch_push(ub);
-    u->code = xstrdup("51");
-    u->name = xstrdup("Quảng Ngãi");
-    u->full_name = xstrdup("Tỉnh Quảng Ngãi");
-    u->type = UNIT_PROVINCE;
-    store_merge_units(s, ub);
+    store_merge_units(s, harness_unit_batch());
     return s;
 }
 
-/* Renders and returns the screen as lines (NULL-terminated array). */
-static char **render(struct store *s, int cols, int rows)
-{
-    struct screen scr;
-    char err[128];
-    cr_assert_eq(screen_open_virtual(&scr, cols, rows, err, sizeof err), 0, "%s", err);
-    theme_init(false);
-    struct ui *u = ui_new("complaints");
-    struct view_ctx ctx = {.store = s, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
-    ui_render(u, &ctx);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    screen_dump(&scr, mem);
-    fclose(mem);
-    screen_close(&scr);
-    ui_free(u);
-    char **lines = xcalloc((size_t)rows + 1, sizeof *lines);
-    int n = 0;
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < rows;
-         l = strtok_r(NULL, "\n", &save))
-        lines[n++] = xstrdup(l);
-    free(text);
-    return lines;
-}
-
-static int find_row(char **lines, const char *needle)
-{
-    for (int i = 0; lines[i]; i++)
-        if (strstr(lines[i], needle))
-            return i;
-    return -1;
-}
-
-/* Display column where needle starts in line. */
-static int column_of(const char *line, const char *needle)
-{
-    const char *p = strstr(line, needle);
-    cr_assert_not_null(p, "'%s' not in '%s'", needle, line);
-    char *prefix = xstrndup(line, (size_t)(p - line));
-    int w = text_width(prefix);
-    free(prefix);
-    return w;
-}
-
-static void free_lines(char **lines)
-{
-    for (int i = 0; lines[i]; i++)
-        free(lines[i]);
-    free(lines);
-}
-
-static void init(void)
-{
-    setlocale(LC_ALL, "C.UTF-8");
-    unsetenv("COLUMNS");
-    unsetenv("LINES");
-}
-
-TestSuite(render, .init = init);
+TestSuite(render, .init = harness_console_init);
 
 Test(render, queue_is_ordered_by_urgency_and_aligned)
 {
     struct store *s = sample_store();
-    char **l = render(s, 120, 40);
+    char **l = harness_render(s, "complaints", 120, 40, NOW);
     cr_assert_not_null(strstr(l[0], "Tỉnh Quảng Ngãi › Phản ánh"), "top bar: %s", l[0]);
     cr_assert_not_null(strstr(l[0], "02/03/2026 08:00:00"), "hub clock: %s", l[0]);
-    cr_assert_geq(find_row(l, "Đang mở 4 · quá hạn 1 · sắp đến hạn 1 · khẩn 1"), 0, "%s", l[2]);
-    int overdue = find_row(l, "PA-2"), urgent = find_row(l, "PA-3");
-    int soon = find_row(l, "PA-4"), ok = find_row(l, "PA-1");
-    cr_assert(overdue > 0 && overdue < urgent && urgent < soon && soon < ok,
-              "order %d %d %d %d", overdue, urgent, soon, ok);
+    cr_assert_geq(harness_find_row(l, "Đang mở 4 · quá hạn 1 · sắp đến hạn 1 · khẩn 1"), 0, "%s",
+                  l[2]);
+    int overdue = harness_find_row(l, "PA-2"), urgent = harness_find_row(l, "PA-3");
+    int soon = harness_find_row(l, "PA-4"), ok = harness_find_row(l, "PA-1");
+    cr_assert(overdue > 0 && overdue < urgent && urgent < soon && soon < ok, "order %d %d %d %d",
+              overdue, urgent, soon, ok);
     cr_assert_not_null(strstr(l[overdue], "quá 2h00"), "%s", l[overdue]);
     /* The ward column starts at the same display column on every row. */
-    int header = find_row(l, "Xã/phường");
-    int col = column_of(l[header], "Xã/phường");
-    cr_assert_eq(column_of(l[ok], "Phường Cẩm Thành"), col);
-    cr_assert_eq(column_of(l[overdue], "Xã Nghĩa Lộ"), col);
-    cr_assert_eq(column_of(l[urgent], "Đặc khu Lý Sơn"), col);
+    int header = harness_find_row(l, "Xã/phường");
+    int col = harness_column_of(l[header], "Xã/phường");
+    cr_assert_eq(harness_column_of(l[ok], "Phường Cẩm Thành"), col);
+    cr_assert_eq(harness_column_of(l[overdue], "Xã Nghĩa Lộ"), col);
+    cr_assert_eq(harness_column_of(l[urgent], "Đặc khu Lý Sơn"), col);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 120, "row %d too wide", i);
-    free_lines(l);
+    harness_free_lines(l);
     store_free(s);
 }
 
 Test(render, hostile_text_is_inert)
 {
     struct store *s = sample_store();
-    char **l = render(s, 200, 40);
-    int row = find_row(l, "PA-4");
+    char **l = harness_render(s, "complaints", 200, 40, NOW);
+    int row = harness_find_row(l, "PA-4");
     cr_assert_geq(row, 0);
     cr_assert_null(strchr(l[row], '\x1b'));
     cr_assert_null(strstr(l[row], "\xe2\x80\xae"), "bidi override reached the screen");
     cr_assert_not_null(strstr(l[row], "karaoke"), "%s", l[row]);
-    free_lines(l);
+    harness_free_lines(l);
     store_free(s);
 }
 
 Test(render, narrow_terminal_folds_columns)
 {
     struct store *s = sample_store();
-    char **l = render(s, 80, 24);
-    int header = find_row(l, "Xã/phường");
+    char **l = harness_render(s, "complaints", 80, 24, NOW);
+    int header = harness_find_row(l, "Xã/phường");
     cr_assert_geq(header, 0);
     cr_assert_null(strstr(l[header], "Nội dung"), "description folds away at 80 columns");
     cr_assert_null(strstr(l[header], "Đơn vị xử lý"));
-    cr_assert_geq(find_row(l, "Xã Nghĩa Lộ"), 0);
+    cr_assert_geq(harness_find_row(l, "Xã Nghĩa Lộ"), 0);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80);
-    free_lines(l);
+    harness_free_lines(l);
     store_free(s);
 }
 
 Test(render, too_small_shows_one_line)
 {
     struct store *s = sample_store();
-    char **l = render(s, 30, 5);
+    char **l = harness_render(s, "complaints", 30, 5, NOW);
     cr_assert_not_null(strstr(l[0], "Cửa sổ quá nhỏ"), "%s", l[0]);
-    cr_assert_null(l[1] && *l[1] ? l[1] : NULL, "nothing else is drawn");
-    free_lines(l);
+    for (int i = 1; l[i]; i++)
+        cr_assert_str_empty(l[i], "nothing else is drawn: row %d", i);
+    harness_free_lines(l);
     store_free(s);
 }
 
 Test(render, empty_queue_says_so)
 {
     struct store *s = store_new();
-    char **l = render(s, 120, 40);
-    cr_assert_geq(find_row(l, "Không có phản ánh đang mở."), 0);
-    free_lines(l);
+    char **l = harness_render(s, "complaints", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Không có phản ánh đang mở."), 0);
+    harness_free_lines(l);
     store_free(s);
 }

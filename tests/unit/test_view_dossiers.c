@@ -4,26 +4,16 @@
  * the progress bar glyphs, folding at 80x24 against 200x50, Enter into the detail, the
  * detail's deadline block and timeline with its pauses, scrolling, and both exports. */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "citydeck/clock.h"
-#include "citydeck/keys.h"
-#include "citydeck/screen.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
-#include "citydeck/theme.h"
 #include "citydeck/ui.h"
 #include "citydeck/util.h"
-#include "citydeck/view.h"
-
-#define VN CLOCK_VN_OFFSET
-
-/* The views live in a static library that the registry only references weakly: name them
- * here so the linker pulls them into this test. */
-const struct view_ops *const linked_views[] = {&dossiers_view_ops, &dossier_view_ops};
+#include "harness.h"
 
 #define ID_OVER "H51.21025-260223-0001"  /* quá hạn by 1 ngày 3h */
 #define ID_SOON "H51.21025-260226-0002"  /* sắp đến hạn: 5h left */
@@ -34,13 +24,6 @@ const struct view_ops *const linked_views[] = {&dossiers_view_ops, &dossier_view
 #define ID_EARLY "H51.21100-260224-0007" /* finished before the appointment day, online */
 #define ID_WAIT "H51.21025-260302-0008"  /* submitted online, not yet received */
 #define ID_LONG "H51.21300-260226-0009"  /* in Đức Phổ: 30 steps */
-
-static int64_t at(const char *iso)
-{
-    int64_t t = clock_parse_iso(iso, VN, NULL);
-    cr_assert_neq(t, TIME_NONE, "%s", iso);
-    return t;
-}
 
 #define NOW_ISO "2026-03-02T08:00:00+07:00"
 
@@ -57,9 +40,9 @@ static struct dossier *dossier(struct dossier_batch *b, const char *id, const ch
     d->level = DLV_FULL;
     d->status = status;
     d->legal_days = legal_days;
-    d->received = received ? at(received) : TIME_NONE;
-    d->submitted = d->received != TIME_NONE ? d->received : at("2026-03-02T07:30:00+07:00");
-    d->due = due ? at(due) : TIME_NONE;
+    d->received = received ? harness_at(received) : TIME_NONE;
+    d->submitted = d->received != TIME_NONE ? d->received : harness_at("2026-03-02T07:30:00+07:00");
+    d->due = due ? harness_at(due) : TIME_NONE;
     d->updated = d->submitted;
     return d;
 }
@@ -68,7 +51,7 @@ static void step(struct dossier *d, const char *when, int status, const char *ac
                  const char *role, const char *actor, const char *title, const char *note)
 {
     struct dossier_step *s = dossier_push_step(d);
-    s->at = at(when);
+    s->at = harness_at(when);
     s->status = status;
     s->action = xstrdup(action);
     s->actor_role = xstrdup(role);
@@ -78,29 +61,14 @@ static void step(struct dossier *d, const char *when, int status, const char *ac
     d->has_steps = true;
 }
 
-static void unit(struct unit_batch *b, const char *code, const char *name, const char *full,
-                 enum unit_type type)
-{
-    struct unit *u = unit_batch_push(b);
-    u->code = xstrdup(code);
-    u->name = xstrdup(name);
-    u->full_name = xstrdup(full);
-    u->fold = text_fold(full);
-    u->parent = type == UNIT_PROVINCE ? NULL : xstrdup("51");
-    u->type = type;
-}
-
 static struct store *sample_store(bool with_long)
 {
     struct store *s = store_new();
-    struct unit_batch *ub = unit_batch_new();
-    ub->province_code = xstrdup("51");
-    ub->province_name = xstrdup("Tỉnh Quảng Ngãi");
-    unit(ub, "51", "Quảng Ngãi", "Tỉnh Quảng Ngãi", UNIT_PROVINCE);
-    unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
-    unit(ub, "21100", "Nghĩa Lộ", "Phường Nghĩa Lộ", UNIT_WARD);
-    unit(ub, "21200", "Nghĩa Hành", "Xã Nghĩa Hành", UNIT_COMMUNE);
-    unit(ub, "21300", "Đức Phổ", "Phường Đức Phổ", UNIT_WARD);
+    struct unit_batch *ub = harness_unit_batch();
+    harness_unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
+    harness_unit(ub, "21100", "Nghĩa Lộ", "Phường Nghĩa Lộ", UNIT_WARD);
+    harness_unit(ub, "21200", "Nghĩa Hành", "Xã Nghĩa Hành", UNIT_COMMUNE);
+    harness_unit(ub, "21300", "Đức Phổ", "Phường Đức Phổ", UNIT_WARD);
     store_merge_units(s, ub);
 
     struct dossier_batch *b = dossier_batch_new();
@@ -125,9 +93,9 @@ static struct store *sample_store(bool with_long)
     /* Paused on Fri 27/02 10:00, five working days before due: frozen there. */
     d = dossier(b, ID_PAUSE, "21025", DST_SUPPLEMENT, 10, "2026-02-23T10:00:00+07:00",
                 "2026-03-06T10:00:00+07:00");
-    d->paused_since = at("2026-02-27T10:00:00+07:00");
+    d->paused_since = harness_at("2026-02-27T10:00:00+07:00");
     d->supplements = 1;
-    d->submitted = at("2026-02-23T09:00:00+07:00");
+    d->submitted = harness_at("2026-02-23T09:00:00+07:00");
     step(d, "2026-02-23T09:00:00+07:00", DST_SUBMITTED, "Nộp hồ sơ trực tuyến", "cong_dan", NULL,
          "Công dân", NULL);
     step(d, "2026-02-23T10:00:00+07:00", DST_RECEIVED, "Tiếp nhận hồ sơ", "mot_cua",
@@ -144,8 +112,8 @@ static struct store *sample_store(bool with_long)
      * finished Tue 24/02 15:00, 6 working hours late. */
     d = dossier(b, ID_LATE, "21025", DST_RETURNED, 5, "2026-02-09T08:00:00+07:00",
                 "2026-02-23T17:00:00+07:00");
-    d->finished = at("2026-02-24T15:00:00+07:00");
-    d->returned = at("2026-02-25T09:00:00+07:00");
+    d->finished = harness_at("2026-02-24T15:00:00+07:00");
+    d->returned = harness_at("2026-02-25T09:00:00+07:00");
     d->paused_s = 8 * 3600;
     step(d, "2026-02-09T08:00:00+07:00", DST_RECEIVED, "Tiếp nhận hồ sơ trực tiếp", "mot_cua",
          "Huỳnh Thanh Cường", "Công chức bộ phận một cửa", NULL);
@@ -161,7 +129,7 @@ static struct store *sample_store(bool with_long)
          "Huỳnh Thanh Cường", "Công chức bộ phận một cửa", NULL);
     d = dossier(b, ID_EARLY, "21100", DST_RETURNED, 5, "2026-02-23T08:00:00+07:00",
                 "2026-02-27T17:00:00+07:00");
-    d->finished = at("2026-02-25T09:00:00+07:00");
+    d->finished = harness_at("2026-02-25T09:00:00+07:00");
     d->channel = DCH_ONLINE;
     d = dossier(b, ID_WAIT, "21025", DST_SUBMITTED, 1, NULL, NULL);
     d->channel = DCH_ONLINE;
@@ -175,143 +143,54 @@ static struct store *sample_store(bool with_long)
             step(d, when, DST_PROCESSING, action, "chuyen_vien", "Lê Thị Hoa", "Chuyên viên", NULL);
         }
     }
-    store_merge_dossiers(s, b, at(NOW_ISO));
+    store_merge_dossiers(s, b, harness_at(NOW_ISO));
     return s;
 }
 
 /* ---- a console on a virtual screen ---------------------------------------------------- */
 
-static struct store *store;
-static struct screen scr;
-static struct ui *u;
-static struct view_ctx ctx;
-
-static void init(void)
-{
-    setlocale(LC_ALL, "C.UTF-8");
-    unsetenv("COLUMNS");
-    unsetenv("LINES");
-    keys_reset();
-    text_set_ascii(0);
-}
+static struct harness_term t;
 
 static void open_ui(const char *spec, int cols, int rows, bool with_long)
 {
-    char err[128];
-    store = sample_store(with_long);
-    cr_assert_eq(screen_open_virtual(&scr, cols, rows, err, sizeof err), 0, "%s", err);
-    theme_init(false);
-    ctx = (struct view_ctx){.store = store, .now = at(NOW_ISO), .tz_offset_s = VN};
-    u = ui_new(spec);
-    cr_assert_not_null(u, "no view for %s", spec);
+    harness_term_open(&t, sample_store(with_long), spec, cols, rows, harness_at(NOW_ISO));
 }
 
 static void close_ui(void)
 {
-    ui_free(u);
-    screen_close(&scr);
-    store_free(store);
-    u = NULL;
-    store = NULL;
+    harness_term_close_with_store(&t);
 }
 
-/* The frame as lines (NULL-terminated; free with free_lines). */
-static char **frame(void)
+/* The breadcrumb once a frame has resolved what the view shows. */
+static const char *crumb(void)
 {
-    ui_render(u, &ctx);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    screen_dump(&scr, mem);
-    fclose(mem);
-    char **lines = xcalloc((size_t)scr.rows + 1, sizeof *lines);
-    int n = 0;
-    char *p = text;
-    while (p && *p && n < scr.rows) {
-        char *nl = strchr(p, '\n');
-        lines[n++] = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-        p = nl ? nl + 1 : NULL;
-    }
-    free(text);
-    return lines;
+    harness_term_frame(&t);
+    return harness_term_crumb(&t);
 }
 
-static void free_lines(char **l)
-{
-    for (int i = 0; l[i]; i++)
-        free(l[i]);
-    free(l);
-}
-
-static int row_of(char **l, const char *needle)
-{
-    for (int i = 0; l[i]; i++)
-        if (strstr(l[i], needle))
-            return i;
-    return -1;
-}
-
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
-static bool any(char **l, const char *needle)
-{
-    return row_of(l, needle) >= 0;
-}
-
-static void crumb(char *buf, size_t n)
-{
-    free_lines(frame());
-    ui_breadcrumb(u, &ctx, buf, n);
-}
-
-static char *export_text(void)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    ui_export(u, &ctx, mem);
-    fclose(mem);
-    return text;
-}
-
-static void type(const char *s)
-{
-    wchar_t wc;
-    mbstate_t st = {0};
-    for (size_t n; *s && (n = mbrtowc(&wc, s, strlen(s), &st)) > 0; s += n)
-        ui_on_key(u, (int)wc, false, &ctx);
-}
-
-static void command(const char *line)
-{
-    ui_on_key(u, ':', false, &ctx);
-    type(line);
-    ui_on_key(u, '\r', false, &ctx);
-}
-
-TestSuite(view_dossiers, .init = init, .fini = close_ui);
+TestSuite(view_dossiers, .init = harness_console_init, .fini = close_ui);
 
 /* ---- the list ------------------------------------------------------------------------- */
 
 Test(view_dossiers, open_ones_most_overdue_first_with_summary)
 {
     open_ui("dossiers", 120, 40, false);
-    char **l = frame();
+    char **l = harness_term_frame(&t);
     cr_assert(strstr(l[0], "Tỉnh Quảng Ngãi › Hồ sơ"), "%s", l[0]);
-    cr_assert(any(l, "Đang mở 5 │ quá hạn 2 · sắp đến hạn 1 · còn hạn 2 │ đúng hạn 57,1% · "
-                     "trực tuyến 28,6%"),
+    cr_assert(harness_shows(l,
+                            "Đang mở 5 │ quá hạn 2 · sắp đến hạn 1 · còn hạn 2 │ đúng hạn 57,1% · "
+                            "trực tuyến 28,6%"),
               "summary: %s", l[2]);
-    cr_assert(any(l, "Đã giải quyết 2: trước hạn 1 · đúng hạn 0 · trễ hạn 1 │ chờ tiếp nhận 1"));
-    int over = row_of(l, ID_OVER), supp2 = row_of(l, ID_SUPP2), soon = row_of(l, ID_SOON);
-    int half = row_of(l, ID_HALF), pause = row_of(l, ID_PAUSE);
+    cr_assert(harness_shows(
+        l, "Đã giải quyết 2: trước hạn 1 · đúng hạn 0 · trễ hạn 1 │ chờ tiếp nhận 1"));
+    int over = harness_find_row(l, ID_OVER), supp2 = harness_find_row(l, ID_SUPP2),
+        soon = harness_find_row(l, ID_SOON);
+    int half = harness_find_row(l, ID_HALF), pause = harness_find_row(l, ID_PAUSE);
     cr_assert(over > 0 && over < supp2 && supp2 < soon && soon < half && half < pause,
               "order %d %d %d %d %d", over, supp2, soon, half, pause);
     /* Finished and waiting dossiers are not in the default list. */
-    cr_assert(!any(l, ID_LATE) && !any(l, ID_EARLY) && !any(l, ID_WAIT));
+    cr_assert(!harness_shows(l, ID_LATE) && !harness_shows(l, ID_EARLY) &&
+              !harness_shows(l, ID_WAIT));
     /* The time-left words, in working time, with the state word beside them. */
     cr_assert(strstr(l[over], "quá hạn") && strstr(l[over], "quá 1 ngày 3h"), "%s", l[over]);
     cr_assert(strstr(l[soon], "sắp đến hạn") && strstr(l[soon], "còn 5h"), "%s", l[soon]);
@@ -323,48 +202,48 @@ Test(view_dossiers, open_ones_most_overdue_first_with_summary)
     cr_assert(strstr(l[supp2], "Xã Nghĩa Hành"), "%s", l[supp2]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 120, "row %d too wide", i);
-    free_lines(l);
 }
 
 Test(view_dossiers, progress_bar_glyphs_at_known_fractions)
 {
     open_ui("dossiers", 120, 40, false);
-    char **l = frame();
+    char **l = harness_term_frame(&t);
     /* The bar is the last column (8 cells) and the dump trims the blanks after it. Half of
      * 5 days used: 4 of 8 cells full. */
-    int half = row_of(l, ID_HALF);
-    cr_assert(ends_with(l[half], " ████") && !strstr(l[half], "█████"), "%s", l[half]);
+    int half = harness_find_row(l, ID_HALF);
+    cr_assert(harness_ends_with(l[half], " ████") && !strstr(l[half], "█████"), "%s", l[half]);
     /* 1,375 of 2 days: 44 of 64 eighths, five full cells and a half. */
-    cr_assert(ends_with(l[row_of(l, ID_SOON)], " █████▌"), "%s", l[row_of(l, ID_SOON)]);
+    cr_assert(harness_ends_with(l[harness_find_row(l, ID_SOON)], " █████▌"), "%s",
+              l[harness_find_row(l, ID_SOON)]);
     /* Past the allowed time: full, the last cell the overflow mark. */
-    cr_assert(ends_with(l[row_of(l, ID_OVER)], " ███████▶"), "%s", l[row_of(l, ID_OVER)]);
+    cr_assert(harness_ends_with(l[harness_find_row(l, ID_OVER)], " ███████▶"), "%s",
+              l[harness_find_row(l, ID_OVER)]);
     /* Not yet overdue by the dates, so no mark: the supplement rule alone makes it late. */
-    cr_assert_null(strstr(l[row_of(l, ID_SUPP2)], "▶"), "%s", l[row_of(l, ID_SUPP2)]);
-    free_lines(l);
+    cr_assert_null(strstr(l[harness_find_row(l, ID_SUPP2)], "▶"), "%s",
+                   l[harness_find_row(l, ID_SUPP2)]);
     close_ui();
     /* ASCII terminals: '#' and '!'. */
     text_set_ascii(1);
     open_ui("dossiers", 120, 40, false);
-    l = frame();
-    cr_assert(ends_with(l[row_of(l, ID_HALF)], " ####"), "%s", l[row_of(l, ID_HALF)]);
-    cr_assert(ends_with(l[row_of(l, ID_OVER)], " #######!"), "%s", l[row_of(l, ID_OVER)]);
+    l = harness_term_frame(&t);
+    cr_assert(harness_ends_with(l[harness_find_row(l, ID_HALF)], " ####"), "%s",
+              l[harness_find_row(l, ID_HALF)]);
+    cr_assert(harness_ends_with(l[harness_find_row(l, ID_OVER)], " #######!"), "%s",
+              l[harness_find_row(l, ID_OVER)]);
     text_set_ascii(0);
-    free_lines(l);
 }
 
 static void assert_ids(const char *spec, const char *const *in, const char *const *out,
                        const char *crumb_end)
 {
     open_ui(spec, 200, 50, false);
-    char **l = frame();
+    char **l = harness_term_frame(&t);
     for (size_t i = 0; in[i]; i++)
-        cr_assert(any(l, in[i]), "%s: %s missing", spec, in[i]);
+        cr_assert(harness_shows(l, in[i]), "%s: %s missing", spec, in[i]);
     for (size_t i = 0; out[i]; i++)
-        cr_assert(!any(l, out[i]), "%s: %s shown", spec, out[i]);
-    char b[512];
-    ui_breadcrumb(u, &ctx, b, sizeof b);
+        cr_assert(!harness_shows(l, out[i]), "%s: %s shown", spec, out[i]);
+    const char *b = harness_term_crumb(&t);
     cr_assert_str_eq(b, crumb_end, "%s", spec);
-    free_lines(l);
     close_ui();
 }
 
@@ -396,102 +275,98 @@ Test(view_dossiers, presets_narrow_and_name_themselves)
 Test(view_dossiers, finished_rows_say_early_or_late)
 {
     open_ui("dossiers:all", 200, 50, false);
-    char **l = frame();
-    int late = row_of(l, ID_LATE), early = row_of(l, ID_EARLY), wait = row_of(l, ID_WAIT);
+    char **l = harness_term_frame(&t);
+    int late = harness_find_row(l, ID_LATE), early = harness_find_row(l, ID_EARLY),
+        wait = harness_find_row(l, ID_WAIT);
     cr_assert(strstr(l[late], "trễ hạn") && strstr(l[late], "trễ 6h"), "%s", l[late]);
     cr_assert(strstr(l[early], "trước hạn") && strstr(l[early], "sớm 2,9 ngày"), "%s", l[early]);
     cr_assert(strstr(l[wait], "chờ tiếp nhận"), "%s", l[wait]);
     /* Open ones first, then the one waiting for the desk, then the finished, late first. */
-    cr_assert(row_of(l, ID_PAUSE) < wait && wait < late && late < early, "%d %d %d", wait, late,
-              early);
-    cr_assert(any(l, "Danh sách 8"));
-    free_lines(l);
+    cr_assert(harness_find_row(l, ID_PAUSE) < wait && wait < late && late < early, "%d %d %d", wait,
+              late, early);
+    cr_assert(harness_shows(l, "Danh sách 8"));
 }
 
 Test(view_dossiers, scope_narrows_rows_and_summary)
 {
     open_ui("dossiers", 120, 40, false);
-    command("unit 21025");
-    char b[512];
-    crumb(b, sizeof b);
+    harness_term_command(&t, "unit 21025");
+    const char *b = crumb();
     /* The breadcrumb follows the stack: the province's list, then the ward's. */
-    cr_assert(ends_with(b, "Hồ sơ › Phường Cẩm Thành › Hồ sơ"), "%s", b);
-    char **l = frame();
-    cr_assert(any(l, ID_OVER) && any(l, ID_SOON) && any(l, ID_PAUSE));
-    cr_assert(!any(l, ID_HALF) && !any(l, ID_SUPP2));
-    cr_assert(any(l, "Đang mở 3 │ quá hạn 1 · sắp đến hạn 1 · còn hạn 1 │ đúng hạn 50,0% · "
-                     "trực tuyến 0,0%"),
+    cr_assert(harness_ends_with(b, "Hồ sơ › Phường Cẩm Thành › Hồ sơ"), "%s", b);
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, ID_OVER) && harness_shows(l, ID_SOON) && harness_shows(l, ID_PAUSE));
+    cr_assert(!harness_shows(l, ID_HALF) && !harness_shows(l, ID_SUPP2));
+    cr_assert(harness_shows(l,
+                            "Đang mở 3 │ quá hạn 1 · sắp đến hạn 1 · còn hạn 1 │ đúng hạn 50,0% · "
+                            "trực tuyến 0,0%"),
               "%s", l[2]);
-    free_lines(l);
 }
 
 Test(view_dossiers, filter_matches_folded_names_and_state_words)
 {
     open_ui("dossiers", 120, 40, false);
-    free_lines(frame());
-    ui_on_action(u, ACT_FILTER, &ctx);
-    type("nghia hanh");
-    char **l = frame();
-    cr_assert(any(l, ID_SUPP2) && !any(l, ID_OVER) && !any(l, ID_HALF));
-    cr_assert(any(l, "Đang mở 1 (lọc \"nghia hanh\": 1/5)"), "%s", l[2]);
-    free_lines(l);
-    ui_on_key(u, 27, false, &ctx); /* Esc drops the filter */
-    ui_on_action(u, ACT_FILTER, &ctx);
-    type("sap den han");
-    l = frame();
-    cr_assert(any(l, ID_SOON) && !any(l, ID_OVER) && !any(l, ID_PAUSE));
-    free_lines(l);
+    harness_term_frame(&t);
+    ui_on_action(t.u, ACT_FILTER, &t.ctx);
+    harness_term_keys(&t, "nghia hanh");
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, ID_SUPP2) && !harness_shows(l, ID_OVER) &&
+              !harness_shows(l, ID_HALF));
+    cr_assert(harness_shows(l, "Đang mở 1 (lọc \"nghia hanh\": 1/5)"), "%s", l[2]);
+    ui_on_key(t.u, 27, false, &t.ctx); /* Esc drops the filter */
+    ui_on_action(t.u, ACT_FILTER, &t.ctx);
+    harness_term_keys(&t, "sap den han");
+    l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, ID_SOON) && !harness_shows(l, ID_OVER) &&
+              !harness_shows(l, ID_PAUSE));
 }
 
 Test(view_dossiers, sorting_by_time_left_and_back)
 {
     open_ui("dossiers", 200, 50, false);
-    free_lines(frame());
+    harness_term_frame(&t);
     /* s walks the shown sortable columns: the 10th is Còn lại (the bar is not sortable). */
     for (int i = 0; i < 10; i++)
-        ui_on_action(u, ACT_SORT, &ctx);
-    char **l = frame();
-    int header = row_of(l, "Mã hồ sơ");
+        ui_on_action(t.u, ACT_SORT, &t.ctx);
+    char **l = harness_term_frame(&t);
+    int header = harness_find_row(l, "Mã hồ sơ");
     cr_assert(strstr(l[header], "Còn lại▲"), "%s", l[header]);
     /* Least left first: the overdue one, then 5h, then 2,5 days, the paused one (frozen with
      * 5 days, pushed on by its pause), the one asked twice (due in two weeks). */
-    int over = row_of(l, ID_OVER), soon = row_of(l, ID_SOON), half = row_of(l, ID_HALF);
-    int pause = row_of(l, ID_PAUSE), supp2 = row_of(l, ID_SUPP2);
+    int over = harness_find_row(l, ID_OVER), soon = harness_find_row(l, ID_SOON),
+        half = harness_find_row(l, ID_HALF);
+    int pause = harness_find_row(l, ID_PAUSE), supp2 = harness_find_row(l, ID_SUPP2);
     cr_assert(over < soon && soon < half && half < pause && pause < supp2, "%d %d %d %d %d", over,
               soon, half, pause, supp2);
-    ui_on_action(u, ACT_SORT, &ctx); /* past the last: the default order again */
-    free_lines(l);
-    l = frame();
-    cr_assert(row_of(l, ID_SUPP2) < row_of(l, ID_SOON));
-    free_lines(l);
+    ui_on_action(t.u, ACT_SORT, &t.ctx); /* past the last: the default order again */
+    l = harness_term_frame(&t);
+    cr_assert(harness_find_row(l, ID_SUPP2) < harness_find_row(l, ID_SOON));
 }
 
 Test(view_dossiers, a_merge_moves_rows_and_counts)
 {
     open_ui("dossiers", 120, 40, false);
-    char **l = frame();
-    cr_assert(row_of(l, ID_HALF) > row_of(l, ID_SOON));
-    free_lines(l);
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_find_row(l, ID_HALF) > harness_find_row(l, ID_SOON));
     /* The hub moves the half-used dossier's deadline back past now, at the same poll time. */
     struct dossier_batch *b = dossier_batch_new();
     struct dossier *d = dossier(b, ID_HALF, "21100", DST_PROCESSING, 5, "2026-02-20T13:00:00+07:00",
                                 "2026-02-25T12:00:00+07:00");
     d->channel = DCH_ONLINE;
-    store_merge_dossiers(store, b, at(NOW_ISO));
+    store_merge_dossiers(t.ctx.store, b, harness_at(NOW_ISO));
     /* A complaint merge alone changes nothing here. */
-    store_merge_complaints(store, complaint_batch_new());
-    l = frame();
-    cr_assert(row_of(l, ID_HALF) < row_of(l, ID_SOON), "%d %d", row_of(l, ID_HALF),
-              row_of(l, ID_SOON));
-    cr_assert(any(l, "Đang mở 5 │ quá hạn 3 · sắp đến hạn 1 · còn hạn 1 │"), "%s", l[2]);
-    free_lines(l);
+    store_merge_complaints(t.ctx.store, complaint_batch_new());
+    l = harness_term_frame(&t);
+    cr_assert(harness_find_row(l, ID_HALF) < harness_find_row(l, ID_SOON), "%d %d",
+              harness_find_row(l, ID_HALF), harness_find_row(l, ID_SOON));
+    cr_assert(harness_shows(l, "Đang mở 5 │ quá hạn 3 · sắp đến hạn 1 · còn hạn 1 │"), "%s", l[2]);
 }
 
 Test(view_dossiers, narrow_terminal_keeps_id_state_unit_time_left)
 {
     open_ui("dossiers", 80, 24, false);
-    char **l = frame();
-    int header = row_of(l, "Mã hồ sơ");
+    char **l = harness_term_frame(&t);
+    int header = harness_find_row(l, "Mã hồ sơ");
     cr_assert_geq(header, 0);
     const char *kept[] = {"Xã/phường", "Tình trạng", "Còn lại", "Tiến độ"};
     for (size_t i = 0; i < ARRAY_LEN(kept); i++)
@@ -500,87 +375,85 @@ Test(view_dossiers, narrow_terminal_keeps_id_state_unit_time_left)
     for (size_t i = 0; i < ARRAY_LEN(folded); i++)
         cr_assert_null(strstr(l[header], folded[i]), "%s shown at 80: %s", folded[i], l[header]);
     /* The summary drops the còn hạn count to keep both rates on a phone. */
-    cr_assert(any(l, "Đang mở 5 │ quá hạn 2 · sắp đến hạn 1 │ đúng hạn 57,1% · trực tuyến 28,6%"));
-    int over = row_of(l, ID_OVER);
+    cr_assert(harness_shows(
+        l, "Đang mở 5 │ quá hạn 2 · sắp đến hạn 1 │ đúng hạn 57,1% · trực tuyến 28,6%"));
+    int over = harness_find_row(l, ID_OVER);
     cr_assert(strstr(l[over], "quá hạn") && strstr(l[over], "quá 1 ngày 3h") &&
                   strstr(l[over], "Phường Cẩm Thành"),
               "%s", l[over]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80, "row %d too wide: %s", i, l[i]);
-    free_lines(l);
     close_ui();
 
     open_ui("dossiers", 200, 50, false);
-    l = frame();
-    header = row_of(l, "Mã hồ sơ");
+    l = harness_term_frame(&t);
+    header = harness_find_row(l, "Mã hồ sơ");
     const char *all[] = {"Trạng thái", "Thủ tục", "Lĩnh vực",   "Xã/phường", "Kênh",
                          "Tiếp nhận",  "Hẹn trả", "Tình trạng", "Còn lại",   "Tiến độ"};
     for (size_t i = 0; i < ARRAY_LEN(all); i++)
         cr_assert(strstr(l[header], all[i]), "%s missing at 200: %s", all[i], l[header]);
-    int half = row_of(l, ID_HALF);
+    int half = harness_find_row(l, ID_HALF);
     cr_assert(strstr(l[half], "Đăng ký biến động quyền sử dụng đất") &&
                   strstr(l[half], "Đất đai") && strstr(l[half], "Trực tuyến") &&
                   strstr(l[half], "25/02 13:00") && strstr(l[half], "04/03 12:00"),
               "%s", l[half]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 200);
-    free_lines(l);
 }
 
 Test(view_dossiers, enter_opens_the_selected_dossier)
 {
     open_ui("dossiers", 120, 40, false);
-    free_lines(frame());
-    ui_on_action(u, ACT_DOWN, &ctx); /* the second row: the one asked twice */
-    ui_on_action(u, ACT_ENTER, &ctx);
-    cr_assert_str_eq(ui_view_name(u), "dossier");
-    char b[512];
-    crumb(b, sizeof b);
+    harness_term_frame(&t);
+    ui_on_action(t.u, ACT_DOWN, &t.ctx); /* the second row: the one asked twice */
+    ui_on_action(t.u, ACT_ENTER, &t.ctx);
+    cr_assert_str_eq(ui_view_name(t.u), "dossier");
+    const char *b = crumb();
     cr_assert_str_eq(b, "Tỉnh Quảng Ngãi › Hồ sơ › Chi tiết hồ sơ › " ID_SUPP2);
-    char **l = frame();
-    cr_assert(any(l, "Hồ sơ " ID_SUPP2));
-    cr_assert(any(l, "yêu cầu bổ sung 2 lần · yêu cầu bổ sung ≥ 2 lần: tính trễ hạn"));
-    cr_assert(any(l, "chưa tải lịch sử xử lý"), "a list item has no steps");
-    free_lines(l);
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Hồ sơ " ID_SUPP2));
+    cr_assert(harness_shows(l, "yêu cầu bổ sung 2 lần · yêu cầu bổ sung ≥ 2 lần: tính trễ hạn"));
+    cr_assert(harness_shows(l, "chưa tải lịch sử xử lý"), "a list item has no steps");
     /* Esc comes back to the list, the selection where it was. */
-    ui_on_action(u, ACT_BACK, &ctx);
-    cr_assert_str_eq(ui_view_name(u), "dossiers");
-    ui_on_action(u, ACT_ENTER, &ctx);
-    crumb(b, sizeof b);
+    ui_on_action(t.u, ACT_BACK, &t.ctx);
+    cr_assert_str_eq(ui_view_name(t.u), "dossiers");
+    ui_on_action(t.u, ACT_ENTER, &t.ctx);
+    b = crumb();
     cr_assert(strstr(b, ID_SUPP2), "%s", b);
 }
 
 Test(view_dossiers, enter_keeps_the_scope)
 {
     open_ui("dossiers:overdue", 120, 40, false);
-    command("unit 21025");
-    free_lines(frame());
-    ui_on_action(u, ACT_ENTER, &ctx);
-    char b[512];
-    crumb(b, sizeof b);
-    cr_assert(ends_with(b, "Phường Cẩm Thành › Hồ sơ › quá hạn › Chi tiết hồ sơ › " ID_OVER), "%s",
-              b);
+    harness_term_command(&t, "unit 21025");
+    harness_term_frame(&t);
+    ui_on_action(t.u, ACT_ENTER, &t.ctx);
+    const char *b = crumb();
+    cr_assert(
+        harness_ends_with(b, "Phường Cẩm Thành › Hồ sơ › quá hạn › Chi tiết hồ sơ › " ID_OVER),
+        "%s", b);
 }
 
 Test(view_dossiers, list_export_is_tsv_with_every_column)
 {
     open_ui("dossiers", 80, 24, false);
-    free_lines(frame());
-    char *t = export_text();
-    cr_assert(str_starts_with(t, "Mã hồ sơ\tTrạng thái\tThủ tục\tLĩnh vực\tXã/phường\tKênh\t"
-                                 "Tiếp nhận\tHẹn trả\tTình trạng\tCòn lại\tTiến độ\n"),
-              "%s", t);
-    cr_assert(strstr(t,
+    harness_term_frame(&t);
+    char *text = harness_term_export(&t);
+    cr_assert(str_starts_with(text, "Mã hồ sơ\tTrạng thái\tThủ tục\tLĩnh vực\tXã/phường\tKênh\t"
+                                    "Tiếp nhận\tHẹn trả\tTình trạng\tCòn lại\tTiến độ\n"),
+              "%s", text);
+    cr_assert(strstr(text,
                      ID_OVER "\tĐang xử lý\tĐăng ký khai sinh\tHộ tịch\tPhường Cẩm Thành\t"
                              "Trực tiếp\t23/02 14:00\t26/02 14:00\tquá hạn\tquá 1 ngày 3h\t146%\n"),
-              "%s", t);
-    cr_assert(strstr(t, ID_HALF "\t") && strstr(t, "\tcòn hạn\tcòn 2,5 ngày\t50%\n"), "%s", t);
+              "%s", text);
+    cr_assert(strstr(text, ID_HALF "\t") && strstr(text, "\tcòn hạn\tcòn 2,5 ngày\t50%\n"), "%s",
+              text);
     /* Export follows the list: five open dossiers and the header. */
     int lines = 0;
-    for (char *p = t; *p; p++)
+    for (char *p = text; *p; p++)
         lines += *p == '\n';
-    cr_assert_eq(lines, 6, "%s", t);
-    free(t);
+    cr_assert_eq(lines, 6, "%s", text);
+    free(text);
 }
 
 /* ---- the detail ----------------------------------------------------------------------- */
@@ -588,24 +461,26 @@ Test(view_dossiers, list_export_is_tsv_with_every_column)
 Test(view_dossiers, detail_of_a_paused_dossier)
 {
     open_ui("dossier:" ID_PAUSE, 120, 40, false);
-    char **l = frame();
+    char **l = harness_term_frame(&t);
     cr_assert(strstr(l[0], "Tỉnh Quảng Ngãi › Chi tiết hồ sơ › " ID_PAUSE), "%s", l[0]);
-    cr_assert(any(l, "Hồ sơ " ID_PAUSE));
-    cr_assert(any(l, "Thủ tục     HT01 · Đăng ký khai sinh"));
-    cr_assert(any(l, "Hộ tịch · mức độ: Toàn trình · kênh: Trực tiếp"));
-    cr_assert(any(l, "Phường Cẩm Thành · trạng thái: Yêu cầu bổ sung giấy tờ"));
-    cr_assert(any(l, "Hẹn trả     06/03/2026 10:00 (quy định 10 ngày làm việc) · tiếp nhận "
-                     "23/02/2026 10:00 · nộp 23/02/2026 09:00"));
+    cr_assert(harness_shows(l, "Hồ sơ " ID_PAUSE));
+    cr_assert(harness_shows(l, "Thủ tục     HT01 · Đăng ký khai sinh"));
+    cr_assert(harness_shows(l, "Hộ tịch · mức độ: Toàn trình · kênh: Trực tiếp"));
+    cr_assert(harness_shows(l, "Phường Cẩm Thành · trạng thái: Yêu cầu bổ sung giấy tờ"));
+    cr_assert(harness_shows(l,
+                            "Hẹn trả     06/03/2026 10:00 (quy định 10 ngày làm việc) · tiếp nhận "
+                            "23/02/2026 10:00 · nộp 23/02/2026 09:00"));
     cr_assert(
-        any(l, "Đã dùng     ██████████           5 ngày / 10 ngày (50%) · còn 5 ngày · còn hạn"),
-        "%s", l[row_of(l, "Đã dùng")]);
+        harness_shows(
+            l, "Đã dùng     ██████████           5 ngày / 10 ngày (50%) · còn 5 ngày · còn hạn"),
+        "%s", l[harness_find_row(l, "Đã dùng")]);
     /* Paused since Friday 10:00: Friday's 6h and Monday's 0h of working time so far. */
-    cr_assert(any(l, "tạm dừng từ 27/02/2026 10:00 (6h, chờ bổ sung)"), "pause line");
-    cr_assert(any(l, "yêu cầu bổ sung 1 lần"));
-    cr_assert(!any(l, "tính trễ hạn"), "one request is not late");
+    cr_assert(harness_shows(l, "tạm dừng từ 27/02/2026 10:00 (6h, chờ bổ sung)"), "pause line");
+    cr_assert(harness_shows(l, "yêu cầu bổ sung 1 lần"));
+    cr_assert(!harness_shows(l, "tính trễ hạn"), "one request is not late");
     /* The timeline, oldest first, with the actors and the note; the pause is still on. */
-    int s1 = row_of(l, "23/02 09:00"), s2 = row_of(l, "23/02 10:00");
-    int s4 = row_of(l, "27/02 10:00 Yêu cầu bổ sung");
+    int s1 = harness_find_row(l, "23/02 09:00"), s2 = harness_find_row(l, "23/02 10:00");
+    int s4 = harness_find_row(l, "27/02 10:00 Yêu cầu bổ sung");
     cr_assert(s1 > 0 && s1 < s2 && s2 < s4, "%d %d %d", s1, s2, s4);
     cr_assert(strstr(l[s1], "Mới đăng ký") && strstr(l[s1], "Nộp hồ sơ trực tuyến") &&
                   strstr(l[s1], "Công dân"),
@@ -615,19 +490,19 @@ Test(view_dossiers, detail_of_a_paused_dossier)
               "%s", l[s2]);
     cr_assert(strstr(l[s4 + 1], "ghi chú: Bổ sung bản sao giấy chứng sinh"), "%s", l[s4 + 1]);
     cr_assert(strstr(l[s4 + 2], "‖ đang tạm dừng từ 27/02 10:00 (6h làm việc)"), "%s", l[s4 + 2]);
-    cr_assert(any(l, "Quá trình xử lý (4 bước)"));
-    free_lines(l);
+    cr_assert(harness_shows(l, "Quá trình xử lý (4 bước)"));
 }
 
 Test(view_dossiers, detail_of_a_finished_dossier_marks_its_pause)
 {
     open_ui("dossier:" ID_LATE, 120, 40, false);
-    char **l = frame();
-    cr_assert(any(l, "███████████████████▶ 5,8 ngày / 5 ngày (115%) · trễ 6h · trễ hạn"));
-    cr_assert(any(l, "Kết quả     xử lý xong 24/02/2026 15:00 · trễ hạn · trả kết quả "
-                     "25/02/2026 09:00"));
-    cr_assert(any(l, "đã tạm dừng 1 ngày (hẹn trả đã dời theo)"));
-    int req = row_of(l, "10/02 08:00 Yêu cầu bổ sung"), back = row_of(l, "11/02 08:00 Đang xử lý");
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "███████████████████▶ 5,8 ngày / 5 ngày (115%) · trễ 6h · trễ hạn"));
+    cr_assert(harness_shows(l, "Kết quả     xử lý xong 24/02/2026 15:00 · trễ hạn · trả kết quả "
+                               "25/02/2026 09:00"));
+    cr_assert(harness_shows(l, "đã tạm dừng 1 ngày (hẹn trả đã dời theo)"));
+    int req = harness_find_row(l, "10/02 08:00 Yêu cầu bổ sung"),
+        back = harness_find_row(l, "11/02 08:00 Đang xử lý");
     cr_assert(req > 0 && back > req, "%d %d", req, back);
     cr_assert(strstr(l[req + 1], "ghi chú: Thiếu bản sao CCCD"), "%s", l[req + 1]);
     /* The pause sits between the request and the step that ended it. */
@@ -635,77 +510,70 @@ Test(view_dossiers, detail_of_a_finished_dossier_marks_its_pause)
     cr_assert(strstr(l[req + 2], "‖ tạm dừng 1 ngày làm việc (10/02 08:00 → 11/02 08:00)"), "%s",
               l[req + 2]);
     cr_assert(strstr(l[back], "Hoàn thành bổ sung"), "%s", l[back]);
-    free_lines(l);
 }
 
 Test(view_dossiers, detail_without_id_shows_the_most_overdue)
 {
     open_ui("dossier", 120, 40, false);
-    char b[512];
-    crumb(b, sizeof b);
+    const char *b = crumb();
     cr_assert_str_eq(b, "Tỉnh Quảng Ngãi › Chi tiết hồ sơ › " ID_OVER " (quá hạn nhất)");
-    char **l = frame();
-    cr_assert(any(l, "Hồ sơ " ID_OVER " · tự chọn: gấp nhất"));
-    cr_assert(any(l, "quá 1 ngày 3h · quá hạn"));
-    free_lines(l);
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Hồ sơ " ID_OVER " · tự chọn: gấp nhất"));
+    cr_assert(harness_shows(l, "quá 1 ngày 3h · quá hạn"));
     /* Scoped to Nghĩa Lộ: its only open dossier, which is not overdue. */
-    command("unit 21100");
-    crumb(b, sizeof b);
-    cr_assert(ends_with(b, "› Phường Nghĩa Lộ › Chi tiết hồ sơ › " ID_HALF " (hạn gần nhất)"), "%s",
-              b);
+    harness_term_command(&t, "unit 21100");
+    b = crumb();
+    cr_assert(
+        harness_ends_with(b, "› Phường Nghĩa Lộ › Chi tiết hồ sơ › " ID_HALF " (hạn gần nhất)"),
+        "%s", b);
 }
 
 Test(view_dossiers, detail_of_an_unknown_id_says_so)
 {
     open_ui("dossier:H51.00000-000000-0000", 120, 40, false);
-    char **l = frame();
-    cr_assert(any(l, "Không tìm thấy hồ sơ H51.00000-000000-0000"));
-    free_lines(l);
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Không tìm thấy hồ sơ H51.00000-000000-0000"));
 }
 
 Test(view_dossiers, timeline_scrolls_on_a_small_terminal)
 {
     open_ui("dossier:" ID_LONG, 80, 24, true);
-    char **l = frame();
-    cr_assert(any(l, "Bước thứ 01"));
-    cr_assert(!any(l, "Bước thứ 30"));
-    cr_assert(any(l, "Quá trình xử lý (30 bước) · ↑↓ 1–"), "scroll position shown");
+    char **l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Bước thứ 01"));
+    cr_assert(!harness_shows(l, "Bước thứ 30"));
+    cr_assert(harness_shows(l, "Quá trình xử lý (30 bước) · ↑↓ 1–"), "scroll position shown");
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80, "row %d too wide: %s", i, l[i]);
-    free_lines(l);
-    ui_on_action(u, ACT_DOWN, &ctx);
-    l = frame();
-    cr_assert(!any(l, "Bước thứ 01") && any(l, "Bước thứ 02"));
-    free_lines(l);
-    ui_on_action(u, ACT_END, &ctx);
-    l = frame();
-    cr_assert(any(l, "Bước thứ 30") && !any(l, "Bước thứ 02"));
-    cr_assert(any(l, "/30"));
-    free_lines(l);
-    ui_on_action(u, ACT_HOME, &ctx);
-    l = frame();
-    cr_assert(any(l, "Bước thứ 01"));
-    free_lines(l);
+    ui_on_action(t.u, ACT_DOWN, &t.ctx);
+    l = harness_term_frame(&t);
+    cr_assert(!harness_shows(l, "Bước thứ 01") && harness_shows(l, "Bước thứ 02"));
+    ui_on_action(t.u, ACT_END, &t.ctx);
+    l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Bước thứ 30") && !harness_shows(l, "Bước thứ 02"));
+    cr_assert(harness_shows(l, "/30"));
+    ui_on_action(t.u, ACT_HOME, &t.ctx);
+    l = harness_term_frame(&t);
+    cr_assert(harness_shows(l, "Bước thứ 01"));
 }
 
 Test(view_dossiers, detail_export_lists_keys_then_steps)
 {
     open_ui("dossier:" ID_LATE, 120, 40, false);
-    free_lines(frame());
-    char *t = export_text();
-    cr_assert(str_starts_with(t, "Mã hồ sơ\t" ID_LATE "\n"), "%s", t);
-    cr_assert(strstr(t, "\nXã/phường\tPhường Cẩm Thành\n"), "%s", t);
-    cr_assert(strstr(t, "\nTrạng thái\t10 Đã trả kết quả\n"), "%s", t);
-    cr_assert(strstr(t, "\nHẹn trả\t2026-02-23T17:00:00+07:00\n"), "%s", t);
-    cr_assert(strstr(t, "\nTình trạng\ttrễ hạn\n"), "%s", t);
-    cr_assert(strstr(t, "\nCòn lại\ttrễ 6h\n"), "%s", t);
-    cr_assert(strstr(t, "\nBước\tThời điểm\tTrạng thái\tThao tác\tVai trò\tNgười xử lý\t"
-                        "Chức danh\tGhi chú\n"),
-              "%s", t);
-    cr_assert(strstr(t, "\n3\t2026-02-10T08:00:00+07:00\t5 Yêu cầu bổ sung giấy tờ\t"
-                        "Yêu cầu bổ sung giấy tờ\tChuyên viên\tLê Thị Hoa\tChuyên viên\t"
-                        "Thiếu bản sao CCCD\n"),
-              "%s", t);
-    cr_assert(strstr(t, "\n6\t2026-02-25T09:00:00+07:00\t10 Đã trả kết quả\t"), "%s", t);
-    free(t);
+    harness_term_frame(&t);
+    char *text = harness_term_export(&t);
+    cr_assert(str_starts_with(text, "Mã hồ sơ\t" ID_LATE "\n"), "%s", text);
+    cr_assert(strstr(text, "\nXã/phường\tPhường Cẩm Thành\n"), "%s", text);
+    cr_assert(strstr(text, "\nTrạng thái\t10 Đã trả kết quả\n"), "%s", text);
+    cr_assert(strstr(text, "\nHẹn trả\t2026-02-23T17:00:00+07:00\n"), "%s", text);
+    cr_assert(strstr(text, "\nTình trạng\ttrễ hạn\n"), "%s", text);
+    cr_assert(strstr(text, "\nCòn lại\ttrễ 6h\n"), "%s", text);
+    cr_assert(strstr(text, "\nBước\tThời điểm\tTrạng thái\tThao tác\tVai trò\tNgười xử lý\t"
+                           "Chức danh\tGhi chú\n"),
+              "%s", text);
+    cr_assert(strstr(text, "\n3\t2026-02-10T08:00:00+07:00\t5 Yêu cầu bổ sung giấy tờ\t"
+                           "Yêu cầu bổ sung giấy tờ\tChuyên viên\tLê Thị Hoa\tChuyên viên\t"
+                           "Thiếu bản sao CCCD\n"),
+              "%s", text);
+    cr_assert(strstr(text, "\n6\t2026-02-25T09:00:00+07:00\t10 Đã trả kết quả\t"), "%s", text);
+    free(text);
 }

@@ -2,36 +2,21 @@
  * stepping through periods (values and breadcrumb follow), completion and outcome words,
  * the unmet-first order, presets, scope, folding at 80×24 against 200×50, Enter and export. */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "citydeck/clock.h"
 #include "citydeck/indicators.h"
 #include "citydeck/list.h"
-#include "citydeck/screen.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
-#include "citydeck/theme.h"
 #include "citydeck/ui.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
+#include "harness.h"
 
-#define NOW 1772413200 /* 2026-03-02T08:00:00+07:00 */
-
-static void add_unit(struct unit_batch *b, const char *code, const char *name, const char *full,
-                     enum unit_type type)
-{
-    struct unit *u = unit_batch_push(b);
-    u->code = xstrdup(code);
-    u->name = xstrdup(name);
-    u->full_name = xstrdup(full);
-    u->parent = type == UNIT_PROVINCE ? NULL : xstrdup("51");
-    u->type = type;
-    u->population = -1;
-}
+#define NOW HARNESS_NOW
 
 static struct indicator_cell *put(struct indicator_batch *b, const char *unit, const char *ind,
                                   const char *period, double plan, double actual)
@@ -64,12 +49,9 @@ static void describe(struct indicator_batch *b, const char *id, const char *labe
 static struct store *sample_store(void)
 {
     struct store *s = store_new();
-    struct unit_batch *ub = unit_batch_new();
-    ub->province_code = xstrdup("51");
-    ub->province_name = xstrdup("Tỉnh Quảng Ngãi");
-    add_unit(ub, "51", "Quảng Ngãi", "Tỉnh Quảng Ngãi", UNIT_PROVINCE);
-    add_unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
-    add_unit(ub, "21100", "Nghĩa Lộ", "Xã Nghĩa Lộ", UNIT_COMMUNE);
+    struct unit_batch *ub = harness_unit_batch();
+    harness_unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
+    harness_unit(ub, "21100", "Nghĩa Lộ", "Xã Nghĩa Lộ", UNIT_COMMUNE);
     store_merge_units(s, ub);
 
     struct indicator_batch *b = indicator_batch_new();
@@ -88,68 +70,6 @@ static struct store *sample_store(void)
     return s;
 }
 
-struct shot {
-    struct store *store;
-    struct ui *u;
-    struct view_ctx ctx;
-};
-
-static void shot_open(struct shot *t, const char *spec)
-{
-    t->store = sample_store();
-    t->u = ui_new(spec);
-    cr_assert_not_null(t->u, "no view for %s", spec);
-    t->ctx = (struct view_ctx){.store = t->store, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
-}
-
-static void shot_close(struct shot *t)
-{
-    ui_free(t->u);
-    store_free(t->store);
-}
-
-/* Renders the ui at cols × rows; returns the lines (NULL-terminated, rows entries). */
-static char **render(struct shot *t, int cols, int rows)
-{
-    struct screen scr;
-    char err[128];
-    cr_assert_eq(screen_open_virtual(&scr, cols, rows, err, sizeof err), 0, "%s", err);
-    theme_init(false);
-    ui_render(t->u, &t->ctx);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    screen_dump(&scr, mem);
-    fclose(mem);
-    screen_close(&scr);
-    char **lines = xcalloc((size_t)rows + 1, sizeof *lines);
-    int n = 0;
-    for (char *p = text; p && *p && n < rows;) {
-        char *nl = strchr(p, '\n');
-        lines[n++] = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-        p = nl ? nl + 1 : NULL;
-    }
-    if (getenv("DUMP_VIEWS")) /* run the binary with DUMP_VIEWS=1 to see the frames */
-        fprintf(stderr, "---- %dx%d\n%s", cols, rows, text);
-    free(text);
-    return lines;
-}
-
-static void free_lines(char **lines)
-{
-    for (int i = 0; lines[i]; i++)
-        free(lines[i]);
-    free(lines);
-}
-
-static int find_row(char **lines, const char *needle)
-{
-    for (int i = 0; lines[i]; i++)
-        if (strstr(lines[i], needle))
-            return i;
-    return -1;
-}
-
 static int find_row2(char **lines, const char *a, const char *b)
 {
     for (int i = 0; lines[i]; i++)
@@ -158,34 +78,7 @@ static int find_row2(char **lines, const char *a, const char *b)
     return -1;
 }
 
-static int count_rows(char **lines, const char *needle)
-{
-    int n = 0;
-    for (int i = 0; lines[i]; i++)
-        n += strstr(lines[i], needle) != NULL;
-    return n;
-}
-
-static void crumb(struct shot *t, char *buf, size_t n)
-{
-    ui_breadcrumb(t->u, &t->ctx, buf, n);
-}
-
-static void type_line(struct shot *t, const char *keys)
-{
-    for (const char *k = keys; *k; k++)
-        ui_on_key(t->u, (unsigned char)*k, false, &t->ctx);
-}
-
-static void init(void)
-{
-    setlocale(LC_ALL, "C.UTF-8");
-    unsetenv("COLUMNS");
-    unsetenv("LINES");
-    text_set_ascii(0);
-}
-
-TestSuite(view_indicators, .init = init);
+TestSuite(view_indicators, .init = harness_console_init);
 
 Test(view_indicators, is_registered)
 {
@@ -195,13 +88,10 @@ Test(view_indicators, is_registered)
 
 Test(view_indicators, latest_period_unmet_first_with_completion_and_words)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    char **l = render(&t, 120, 40);
-    char c[512];
-    crumb(&t, c, sizeof c);
-    cr_assert_str_eq(c, "Tỉnh Quảng Ngãi › Chỉ tiêu KT-XH › tháng 12/2025");
-    int sum = find_row(l, "Kỳ tháng 12/2025 (2/2");
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "indicators", 120, 40, NOW);
+    cr_assert_str_eq(harness_term_crumb(&t), "Tỉnh Quảng Ngãi › Chỉ tiêu KT-XH › tháng 12/2025");
+    int sum = harness_find_row(l, "Kỳ tháng 12/2025 (2/2");
     cr_assert_geq(sum, 0, "summary line missing");
     cr_assert_not_null(strstr(l[sum], "đạt 2 · chưa đạt 3 · chưa báo cáo 1"), "%s", l[sum]);
 
@@ -234,57 +124,50 @@ Test(view_indicators, latest_period_unmet_first_with_completion_and_words)
     cr_assert_not_null(strstr(l[rm2], "102%"), "%s", l[rm2]);
     /* The unit of measure rides with the label. */
     cr_assert_not_null(strstr(l[r80], "Hộ nghèo (%)"), "%s", l[r80]);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, left_and_right_step_through_periods)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    free_lines(render(&t, 120, 40));
-    char c[512];
+    struct harness_term t;
+    harness_term_show(&t, sample_store(), "indicators", 120, 40, NOW);
 
-    ui_on_action(t.u, ACT_LEFT, &t.ctx);
-    char **l = render(&t, 120, 40);
-    crumb(&t, c, sizeof c);
+    harness_term_act(&t, ACT_LEFT);
+    char **l = t.lines;
+    const char *c = harness_term_crumb(&t);
     cr_assert_str_eq(c, "Tỉnh Quảng Ngãi › Chỉ tiêu KT-XH › tháng 11/2025");
-    int sum = find_row(l, "Kỳ tháng 11/2025 (1/2");
+    int sum = harness_find_row(l, "Kỳ tháng 11/2025 (1/2");
     cr_assert_geq(sum, 0);
     cr_assert_not_null(strstr(l[sum], "đạt 1 · chưa đạt 1 · chưa báo cáo 0"), "%s", l[sum]);
     int cam = find_row2(l, "Phường Cẩm Thành", "Thu nhập");
     cr_assert_geq(cam, 0);
     cr_assert_not_null(strstr(l[cam], "81.0"), "%s", l[cam]);
     cr_assert_not_null(strstr(l[cam], "101%"), "%s", l[cam]);
-    cr_assert_eq(find_row(l, "Hộ nghèo"), -1, "no poverty cells in November");
+    cr_assert_eq(harness_find_row(l, "Hộ nghèo"), -1, "no poverty cells in November");
     /* The unmet row comes first in November too. */
     cr_assert_lt(find_row2(l, "Xã Nghĩa Lộ", "96%"), cam);
-    free_lines(l);
 
     /* Already at the first period: nothing moves. */
     ui_on_action(t.u, ACT_LEFT, &t.ctx);
-    crumb(&t, c, sizeof c);
+    c = harness_term_crumb(&t);
     cr_assert_not_null(strstr(c, "tháng 11/2025"), "%s", c);
 
-    ui_on_action(t.u, ACT_RIGHT, &t.ctx);
-    l = render(&t, 120, 40);
-    crumb(&t, c, sizeof c);
+    harness_term_act(&t, ACT_RIGHT);
+    l = t.lines;
+    c = harness_term_crumb(&t);
     cr_assert_not_null(strstr(c, "tháng 12/2025"), "%s", c);
     cam = find_row2(l, "Phường Cẩm Thành", "Thu nhập");
     cr_assert_not_null(strstr(l[cam], "72.0"), "%s", l[cam]);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, period_from_the_argument)
 {
-    struct shot t;
-    shot_open(&t, "indicators:2025M11");
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Kỳ tháng 11/2025"), 0);
-    cr_assert_geq(find_row(l, "81.0"), 0);
-    free_lines(l);
-    shot_close(&t);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "indicators:2025M11", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Kỳ tháng 11/2025"), 0);
+    cr_assert_geq(harness_find_row(l, "81.0"), 0);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, presets_narrow_the_rows)
@@ -298,44 +181,38 @@ Test(view_indicators, presets_narrow_the_rows)
         {"indicators:met", "đạt", 2},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        struct shot t;
-        shot_open(&t, cases[i].spec);
-        char **l = render(&t, 120, 40);
-        int n = count_rows(l, "Phường Cẩm Thành") + count_rows(l, "Xã Nghĩa Lộ");
+        struct harness_term t;
+        char **l = harness_term_show(&t, sample_store(), cases[i].spec, 120, 40, NOW);
+        int n = harness_count_rows(l, "Phường Cẩm Thành") + harness_count_rows(l, "Xã Nghĩa Lộ");
         cr_assert_eq(n, cases[i].rows, "%s: %d rows", cases[i].spec, n);
-        char c[512], want[128];
-        crumb(&t, c, sizeof c);
+        char want[128];
+        const char *c = harness_term_crumb(&t);
         snprintf(want, sizeof want, "› tháng 12/2025 · %s", cases[i].word);
         cr_assert_not_null(strstr(c, want), "%s: %s", cases[i].spec, c);
         /* The summary still counts the whole period. */
-        cr_assert_geq(find_row(l, "đạt 2 · chưa đạt 3 · chưa báo cáo 1"), 0);
-        free_lines(l);
-        shot_close(&t);
+        cr_assert_geq(harness_find_row(l, "đạt 2 · chưa đạt 3 · chưa báo cáo 1"), 0);
+        harness_term_close_with_store(&t);
     }
 }
 
 Test(view_indicators, scope_narrows_to_one_unit)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    free_lines(render(&t, 120, 40));
-    type_line(&t, ":unit 21100\r");
-    char **l = render(&t, 120, 40);
-    char c[512];
-    crumb(&t, c, sizeof c);
+    struct harness_term t;
+    harness_term_show(&t, sample_store(), "indicators", 120, 40, NOW);
+    harness_term_command(&t, "unit 21100");
+    char **l = t.lines;
+    const char *c = harness_term_crumb(&t);
     cr_assert_not_null(strstr(c, "Xã Nghĩa Lộ › Chỉ tiêu KT-XH › tháng 12/2025"), "%s", c);
-    cr_assert_eq(find_row(l, "Phường Cẩm Thành"), -1);
-    cr_assert_eq(count_rows(l, "Xã Nghĩa Lộ"), 3 + 1, "three rows and the top bar");
-    cr_assert_geq(find_row(l, "đạt 1 · chưa đạt 1 · chưa báo cáo 1"), 0);
-    free_lines(l);
-    shot_close(&t);
+    cr_assert_eq(harness_find_row(l, "Phường Cẩm Thành"), -1);
+    cr_assert_eq(harness_count_rows(l, "Xã Nghĩa Lộ"), 3 + 1, "three rows and the top bar");
+    cr_assert_geq(harness_find_row(l, "đạt 1 · chưa đạt 1 · chưa báo cáo 1"), 0);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, enter_opens_the_unit)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    free_lines(render(&t, 120, 40));
+    struct harness_term t;
+    harness_term_show(&t, sample_store(), "indicators", 120, 40, NOW);
     /* The first row is Nghĩa Lộ's income (50 %); the second Cẩm Thành's poverty rate. */
     struct view *v = indicators_view_ops.create();
     v->ops = &indicators_view_ops;
@@ -354,19 +231,17 @@ Test(view_indicators, enter_opens_the_unit)
     ui_on_action(t.u, ACT_ENTER, &t.ctx);
     if (view_find("unit")) {
         cr_assert_str_eq(ui_view_name(t.u), "unit");
-        char c[512];
-        crumb(&t, c, sizeof c);
+        const char *c = harness_term_crumb(&t);
         cr_assert_not_null(strstr(c, "Xã Nghĩa Lộ"), "%s", c);
     }
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, folds_at_80x24_and_unfolds_at_200x50)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    char **l = render(&t, 80, 24);
-    int head = find_row(l, "Hoàn thành");
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "indicators", 80, 24, NOW);
+    int head = harness_find_row(l, "Hoàn thành");
     cr_assert_geq(head, 0);
     cr_assert_null(strstr(l[head], "Xu hướng"), "trend folds at 80: %s", l[head]);
     cr_assert_null(strstr(l[head], "Số liệu"), "flags fold at 80: %s", l[head]);
@@ -374,40 +249,38 @@ Test(view_indicators, folds_at_80x24_and_unfolds_at_200x50)
     cr_assert_geq(find_row2(l, "50%", "chưa đạt"), 0, "the essentials stay at 80 columns");
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80, "row %d too wide: %s", i, l[i]);
-    free_lines(l);
 
-    l = render(&t, 200, 50);
-    head = find_row(l, "Hoàn thành");
+    harness_term_resize(&t, 200, 50);
+    l = harness_term_frame(&t);
+    head = harness_find_row(l, "Hoàn thành");
     cr_assert_not_null(strstr(l[head], "Xu hướng"), "%s", l[head]);
     cr_assert_not_null(strstr(l[head], "Số liệu"), "%s", l[head]);
-    int est = find_row(l, "65.5 e");
+    int est = harness_find_row(l, "65.5 e");
     cr_assert_not_null(strstr(l[est], "ước tính"), "%s", l[est]);
     /* Cẩm Thành's income has two months: the trend draws two block cells. */
     int inc = find_row2(l, "Phường Cẩm Thành", "Thu nhập");
     cr_assert(strstr(l[inc], "▁") && strstr(l[inc], "█"), "trend sparkline: %s", l[inc]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 200);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, sorts_by_completion_and_by_trend)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    free_lines(render(&t, 120, 40));
+    struct store *s = sample_store();
+    struct harness_term t;
+    harness_term_show(&t, s, "indicators", 120, 40, NOW);
     /* s steps through the shown columns: unit, indicator, actual, plan, completion. */
     for (int i = 0; i < 5; i++)
         ui_on_action(t.u, ACT_SORT, &t.ctx);
-    ui_on_action(t.u, ACT_SORT_REVERSE, &t.ctx);
-    char **l = render(&t, 120, 40);
-    int head = find_row(l, "Hoàn thành▼");
+    harness_term_act(&t, ACT_SORT_REVERSE);
+    char **l = t.lines;
+    int head = harness_find_row(l, "Hoàn thành▼");
     cr_assert_geq(head, 0, "the header marks the sort column");
     cr_assert_not_null(strstr(l[head + 1], "109%"), "%s", l[head + 1]);
     cr_assert_not_null(strstr(l[head + 2], "102%"), "%s", l[head + 2]);
     cr_assert_not_null(strstr(l[head + 6], "chưa báo cáo"), "no completion sorts last: %s",
                        l[head + 6]);
-    free_lines(l);
 
     /* The trend column sorts by the change since the previous period: Nghĩa Lộ's income fell
      * by half (58 → 30), Cẩm Thành's by 11 % (81 → 72); rows without November come last. */
@@ -417,25 +290,22 @@ Test(view_indicators, sorts_by_completion_and_by_trend)
     list->table.sort_col = 7;
     indicators_view_ops.recalc(v, &t.ctx);
     struct indicator_value a, b;
-    cr_assert(indicator_store_at(t.store->indicators, list_item(list, 0), &a));
-    cr_assert(indicator_store_at(t.store->indicators, list_item(list, 1), &b));
+    cr_assert(indicator_store_at(s->indicators, list_item(list, 0), &a));
+    cr_assert(indicator_store_at(s->indicators, list_item(list, 1), &b));
     cr_assert_str_eq(a.unit, "21100");
     cr_assert_str_eq(a.indicator, "thu_nhap");
     cr_assert_str_eq(b.unit, "21025");
     cr_assert_str_eq(b.indicator, "thu_nhap");
     indicators_view_ops.destroy(v);
-    shot_close(&t);
+    harness_term_close(&t);
+    store_free(s);
 }
 
 Test(view_indicators, export_writes_plain_numbers)
 {
-    struct shot t;
-    shot_open(&t, "indicators");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    ui_export(t.u, &t.ctx, mem);
-    fclose(mem);
+    struct harness_term t;
+    harness_term_open(&t, sample_store(), "indicators", 120, 40, NOW);
+    char *text = harness_term_export(&t);
     cr_assert(str_starts_with(text, "Kỳ\tMã xã/phường\tXã/phường\tMã chỉ tiêu"), "%s", text);
     cr_assert_not_null(strstr(text, "2025M12\t21100\tXã Nghĩa Lộ\tthu_nhap\tThu nhập bình "
                                     "quân\ttriệu đồng\t30.0\t60.0\t50.0\tchưa đạt\t\n"),
@@ -450,7 +320,7 @@ Test(view_indicators, export_writes_plain_numbers)
     cr_assert_eq(lines, 7, "%s", text);
     cr_assert_lt(strstr(text, "\t30.0\t"), strstr(text, "\t72.0\t"));
     free(text);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_indicators, default_decimals_labels_and_no_plan)
@@ -462,34 +332,27 @@ Test(view_indicators, default_decimals_labels_and_no_plan)
     put(b, "21025", "ty_le_x", "2025", 0.5, 0.88);
     put(b, "21025", "thu_y", "2025", 50, 12.345);
     store_merge_indicators(s, b);
-    struct ui *u = ui_new("indicators");
-    struct shot t = {.store = s, .u = u};
-    t.ctx = (struct view_ctx){.store = s, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Kỳ năm 2025"), 0);
-    int pop = find_row(l, "dan_so");
+    char **l = harness_render(s, "indicators", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Kỳ năm 2025"), 0);
+    int pop = harness_find_row(l, "dan_so");
     cr_assert_geq(pop, 0);
     cr_assert_not_null(strstr(l[pop], " 45123 "), "whole numbers stay whole: %s", l[pop]);
     cr_assert_not_null(strstr(l[pop], "chưa có kế hoạch"), "%s", l[pop]);
-    cr_assert_not_null(strstr(l[find_row(l, "ty_le_x")], " 0.88 "), "two decimals below 10");
-    cr_assert_not_null(strstr(l[find_row(l, "thu_y")], " 12.3 "), "one decimal above");
+    cr_assert_not_null(strstr(l[harness_find_row(l, "ty_le_x")], " 0.88 "),
+                       "two decimals below 10");
+    cr_assert_not_null(strstr(l[harness_find_row(l, "thu_y")], " 12.3 "), "one decimal above");
     /* No plan sorts after the unmet one and before the met one. */
-    cr_assert_lt(find_row(l, "thu_y"), pop);
-    cr_assert_lt(pop, find_row(l, "ty_le_x"));
-    free_lines(l);
-    ui_free(u);
+    cr_assert_lt(harness_find_row(l, "thu_y"), pop);
+    cr_assert_lt(pop, harness_find_row(l, "ty_le_x"));
+    harness_free_lines(l);
     store_free(s);
 }
 
 Test(view_indicators, empty_store_says_so)
 {
     struct store *s = store_new();
-    struct ui *u = ui_new("indicators");
-    struct shot t = {.store = s, .u = u};
-    t.ctx = (struct view_ctx){.store = s, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
-    char **l = render(&t, 80, 24);
-    cr_assert_geq(find_row(l, "Chưa có số liệu chỉ tiêu."), 0);
-    free_lines(l);
-    ui_free(u);
+    char **l = harness_render(s, "indicators", 80, 24, NOW);
+    cr_assert_geq(harness_find_row(l, "Chưa có số liệu chỉ tiêu."), 0);
+    harness_free_lines(l);
     store_free(s);
 }

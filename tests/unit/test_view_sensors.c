@@ -3,52 +3,31 @@
  * kind and "alarm", scope, folding at 80×24 against 200×50, Enter, export; the detail's
  * braille chart with its threshold labels, its figures, the worst sensor without an id. */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "citydeck/clock.h"
-#include "citydeck/screen.h"
 #include "citydeck/sensors.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
-#include "citydeck/theme.h"
 #include "citydeck/ui.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
+#include "harness.h"
 
-#define NOW 1772413200 /* 2026-03-02T08:00:00+07:00 */
+#define NOW HARNESS_NOW
 #define NOW_MS ((int64_t)NOW * 1000)
 #define HOUR_MS (3600 * 1000LL)
 
-static void add_unit(struct unit_batch *b, const char *code, const char *name, const char *full,
-                     enum unit_type type)
-{
-    struct unit *u = unit_batch_push(b);
-    u->code = xstrdup(code);
-    u->name = xstrdup(name);
-    u->full_name = xstrdup(full);
-    u->parent = type == UNIT_PROVINCE ? NULL : xstrdup("51");
-    u->type = type;
-    u->population = -1;
-}
-
+/* A sensor named by its property, with its unit of measure (NULL = none). */
 static struct sensor_update *sensor(struct sensor_batch *b, const char *id, const char *station,
                                     const char *property, const char *unit, const char *ward,
                                     enum sensor_kind kind)
 {
-    struct sensor_update *u = sensor_batch_push(b);
-    u->meta = true;
-    u->s.id = xstrdup(id);
-    u->s.remote_id = xstrdup(id);
-    u->s.name = xstrdup(property);
-    u->s.station = xstrdup(station);
+    struct sensor_update *u = harness_sensor(b, id, station, property, kind, ward);
     u->s.property = xstrdup(property);
     u->s.unit = unit ? xstrdup(unit) : NULL;
-    u->s.unit_code = ward ? xstrdup(ward) : NULL;
-    u->s.kind = kind;
     return u;
 }
 
@@ -71,12 +50,9 @@ static void ramp(struct sensor_update *u, int hours, int64_t end_ms, double a, d
 static struct store *sample_store(void)
 {
     struct store *s = store_new();
-    struct unit_batch *ub = unit_batch_new();
-    ub->province_code = xstrdup("51");
-    ub->province_name = xstrdup("Tỉnh Quảng Ngãi");
-    add_unit(ub, "51", "Quảng Ngãi", "Tỉnh Quảng Ngãi", UNIT_PROVINCE);
-    add_unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
-    add_unit(ub, "21100", "Nghĩa Lộ", "Xã Nghĩa Lộ", UNIT_COMMUNE);
+    struct unit_batch *ub = harness_unit_batch();
+    harness_unit(ub, "21025", "Cẩm Thành", "Phường Cẩm Thành", UNIT_WARD);
+    harness_unit(ub, "21100", "Nghĩa Lộ", "Xã Nghĩa Lộ", UNIT_COMMUNE);
     store_merge_units(s, ub);
 
     struct sensor_batch *b = sensor_batch_new();
@@ -108,75 +84,6 @@ static struct store *sample_store(void)
     return s;
 }
 
-struct shot {
-    struct store *store;
-    struct ui *u;
-    struct view_ctx ctx;
-};
-
-static void shot_open(struct shot *t, const char *spec)
-{
-    t->store = sample_store();
-    t->u = ui_new(spec);
-    cr_assert_not_null(t->u, "no view for %s", spec);
-    t->ctx = (struct view_ctx){.store = t->store, .now = NOW, .tz_offset_s = CLOCK_VN_OFFSET};
-}
-
-static void shot_close(struct shot *t)
-{
-    ui_free(t->u);
-    store_free(t->store);
-}
-
-static char **render(struct shot *t, int cols, int rows)
-{
-    struct screen scr;
-    char err[128];
-    cr_assert_eq(screen_open_virtual(&scr, cols, rows, err, sizeof err), 0, "%s", err);
-    theme_init(false);
-    ui_render(t->u, &t->ctx);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    screen_dump(&scr, mem);
-    fclose(mem);
-    screen_close(&scr);
-    char **lines = xcalloc((size_t)rows + 1, sizeof *lines);
-    int n = 0;
-    for (char *p = text; p && *p && n < rows;) {
-        char *nl = strchr(p, '\n');
-        lines[n++] = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-        p = nl ? nl + 1 : NULL;
-    }
-    if (getenv("DUMP_VIEWS")) /* run the binary with DUMP_VIEWS=1 to see the frames */
-        fprintf(stderr, "---- %dx%d\n%s", cols, rows, text);
-    free(text);
-    return lines;
-}
-
-static void free_lines(char **lines)
-{
-    for (int i = 0; lines[i]; i++)
-        free(lines[i]);
-    free(lines);
-}
-
-static int find_row(char **lines, const char *needle)
-{
-    for (int i = 0; lines[i]; i++)
-        if (strstr(lines[i], needle))
-            return i;
-    return -1;
-}
-
-static int count_rows(char **lines, const char *needle)
-{
-    int n = 0;
-    for (int i = 0; lines[i]; i++)
-        n += strstr(lines[i], needle) != NULL;
-    return n;
-}
-
 /* Cells holding braille dots (U+2801..U+28FF: E2 A0 81 .. E2 A3 BF). */
 static int braille_cells(char **lines)
 {
@@ -189,15 +96,6 @@ static int braille_cells(char **lines)
     return n;
 }
 
-/* The caller owns *text (a caller's variable, so no pointer outlives its scope). */
-static void export_into(struct shot *t, char **text)
-{
-    size_t len = 0;
-    FILE *mem = open_memstream(text, &len);
-    ui_export(t->u, &t->ctx, mem);
-    fclose(mem);
-}
-
 /* The number after "key\t" in text; NaN when the key is not there. */
 static double field_number(const char *text, const char *key)
 {
@@ -205,21 +103,7 @@ static double field_number(const char *text, const char *key)
     return p ? strtod(p + strlen(key), NULL) : NAN;
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t a = strlen(s), b = strlen(tail);
-    return a >= b && strcmp(s + a - b, tail) == 0;
-}
-
-static void init(void)
-{
-    setlocale(LC_ALL, "C.UTF-8");
-    unsetenv("COLUMNS");
-    unsetenv("LINES");
-    text_set_ascii(0);
-}
-
-TestSuite(view_sensors, .init = init);
+TestSuite(view_sensors, .init = harness_console_init);
 
 Test(view_sensors, are_registered)
 {
@@ -231,19 +115,20 @@ Test(view_sensors, are_registered)
 
 Test(view_sensors, worst_first_with_band_and_level_words)
 {
-    struct shot t;
-    shot_open(&t, "sensors");
-    char **l = render(&t, 120, 40);
-    int sum = find_row(l, "Cảm biến 7 · báo động 4 · ");
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensors", 120, 40, NOW);
+    int sum = harness_find_row(l, "Cảm biến 7 · báo động 4 · ");
     cr_assert_geq(sum, 0);
     cr_assert_not_null(strstr(l[sum], "Không khí 2 · Mực nước 1 · Độ ngập 1 · Lưu lượng xe 1 · "
                                       "Camera 2"),
                        "%s", l[sum]);
 
-    int cam_off = find_row(l, "Camera cầu Trà Khúc"), flood = find_row(l, "Ngã tư Quang Trung");
-    int gauge = find_row(l, "3.40 m"), pm = find_row(l, "Trạm Cẩm Thành");
-    int cam_on = find_row(l, "Camera chợ Nghĩa Lộ"), pm_ok = find_row(l, "Trạm Nghĩa Lộ");
-    int traffic = find_row(l, "Bộ đếm Hùng Vương");
+    int cam_off = harness_find_row(l, "Camera cầu Trà Khúc"),
+        flood = harness_find_row(l, "Ngã tư Quang Trung");
+    int gauge = harness_find_row(l, "3.40 m"), pm = harness_find_row(l, "Trạm Cẩm Thành");
+    int cam_on = harness_find_row(l, "Camera chợ Nghĩa Lộ"),
+        pm_ok = harness_find_row(l, "Trạm Nghĩa Lộ");
+    int traffic = harness_find_row(l, "Bộ đếm Hùng Vương");
     /* Offline camera and impassable flooding (top, by station), BĐ II, AQI Kém, then the
      * quiet ones by station. */
     cr_assert(sum < cam_off && cam_off < flood && flood < gauge && gauge < pm && pm < traffic &&
@@ -266,8 +151,7 @@ Test(view_sensors, worst_first_with_band_and_level_words)
     cr_assert_not_null(strstr(l[traffic], "3h00 cũ"), "%s", l[traffic]);
     cr_assert_null(strstr(l[pm], "cũ"), "%s", l[pm]);
     cr_assert_not_null(strstr(l[pm], "Phường Cẩm Thành"), "%s", l[pm]);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, presets_by_kind_and_alarm)
@@ -285,104 +169,91 @@ Test(view_sensors, presets_by_kind_and_alarm)
         {"sensors:alarm", "đang báo động", 4, "AQI 108", "trực tuyến"},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        struct shot t;
-        shot_open(&t, cases[i].spec);
-        char **l = render(&t, 120, 40);
-        int n = count_rows(l, "Phường Cẩm Thành") + count_rows(l, "Xã Nghĩa Lộ");
+        struct harness_term t;
+        char **l = harness_term_show(&t, sample_store(), cases[i].spec, 120, 40, NOW);
+        int n = harness_count_rows(l, "Phường Cẩm Thành") + harness_count_rows(l, "Xã Nghĩa Lộ");
         cr_assert_eq(n, cases[i].rows, "%s: %d rows", cases[i].spec, n);
-        cr_assert_geq(find_row(l, cases[i].must), 0, "%s", cases[i].spec);
-        cr_assert_eq(find_row(l, cases[i].mustnt), -1, "%s", cases[i].spec);
-        char c[512], want[128];
-        ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
+        cr_assert_geq(harness_find_row(l, cases[i].must), 0, "%s", cases[i].spec);
+        cr_assert_eq(harness_find_row(l, cases[i].mustnt), -1, "%s", cases[i].spec);
+        char want[128];
+        const char *c = harness_term_crumb(&t);
         snprintf(want, sizeof want, "Tỉnh Quảng Ngãi › Cảm biến › %s", cases[i].word);
         cr_assert_str_eq(c, want);
         /* The summary counts the whole scope whatever the preset. */
-        cr_assert_geq(find_row(l, "Cảm biến 7 · "), 0);
-        free_lines(l);
-        shot_close(&t);
+        cr_assert_geq(harness_find_row(l, "Cảm biến 7 · "), 0);
+        harness_term_close_with_store(&t);
     }
 }
 
 Test(view_sensors, scope_narrows_to_the_ward)
 {
-    struct shot t;
-    shot_open(&t, "sensors");
-    free_lines(render(&t, 120, 40));
-    const char *keys = ":unit 21100\r";
-    for (const char *k = keys; *k; k++)
-        ui_on_key(t.u, (unsigned char)*k, false, &t.ctx);
-    char **l = render(&t, 120, 40);
-    char c[512];
-    ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
-    cr_assert(ends_with(c, "› Xã Nghĩa Lộ › Cảm biến"), "%s", c);
-    cr_assert_geq(find_row(l, "Cảm biến 2 · báo động 0 · Không khí 1 · Camera 1"), 0);
-    cr_assert_geq(find_row(l, "Trạm Nghĩa Lộ"), 0);
-    cr_assert_geq(find_row(l, "Camera chợ Nghĩa Lộ"), 0);
-    cr_assert_eq(find_row(l, "Trà Khúc"), -1);
-    cr_assert_eq(find_row(l, "Phường Cẩm Thành"), -1);
-    free_lines(l);
-    shot_close(&t);
+    struct harness_term t;
+    harness_term_show(&t, sample_store(), "sensors", 120, 40, NOW);
+    harness_term_command(&t, "unit 21100");
+    char **l = t.lines;
+    const char *c = harness_term_crumb(&t);
+    cr_assert(harness_ends_with(c, "› Xã Nghĩa Lộ › Cảm biến"), "%s", c);
+    cr_assert_geq(harness_find_row(l, "Cảm biến 2 · báo động 0 · Không khí 1 · Camera 1"), 0);
+    cr_assert_geq(harness_find_row(l, "Trạm Nghĩa Lộ"), 0);
+    cr_assert_geq(harness_find_row(l, "Camera chợ Nghĩa Lộ"), 0);
+    cr_assert_eq(harness_find_row(l, "Trà Khúc"), -1);
+    cr_assert_eq(harness_find_row(l, "Phường Cẩm Thành"), -1);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, enter_opens_the_sensor)
 {
-    struct shot t;
-    shot_open(&t, "sensors:water");
-    free_lines(render(&t, 120, 40));
+    struct harness_term t;
+    harness_term_show(&t, sample_store(), "sensors:water", 120, 40, NOW);
     ui_on_action(t.u, ACT_ENTER, &t.ctx);
     cr_assert_str_eq(ui_view_name(t.u), "sensor");
-    char **l = render(&t, 120, 40);
-    char c[512];
-    ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
-    cr_assert(ends_with(c, "› Cảm biến › Trà Khúc"), "%s", c);
-    cr_assert_geq(find_row(l, "mã wl-tk"), 0);
-    free_lines(l);
+    char **l = harness_term_frame(&t);
+    const char *c = harness_term_crumb(&t);
+    cr_assert(harness_ends_with(c, "› Cảm biến › Trà Khúc"), "%s", c);
+    cr_assert_geq(harness_find_row(l, "mã wl-tk"), 0);
     /* Esc comes back to the list. */
     ui_on_action(t.u, ACT_BACK, &t.ctx);
     cr_assert_str_eq(ui_view_name(t.u), "sensors");
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, folds_at_80x24_and_unfolds_at_200x50)
 {
-    struct shot t;
-    shot_open(&t, "sensors");
-    char **l = render(&t, 80, 24);
-    int head = find_row(l, "Giá trị");
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensors", 80, 24, NOW);
+    int head = harness_find_row(l, "Giá trị");
     cr_assert_geq(head, 0);
     cr_assert_null(strstr(l[head], "Diễn biến"), "%s", l[head]);
     cr_assert_null(strstr(l[head], "Loại"), "%s", l[head]);
     cr_assert_not_null(strstr(l[head], "Mức"), "%s", l[head]);
-    int gauge = find_row(l, "3.40 m");
+    int gauge = harness_find_row(l, "3.40 m");
     cr_assert_geq(gauge, 0);
     /* A long station name keeps its distinguishing end. */
-    cr_assert_geq(find_row(l, "Camera…Trà Khúc "), 0);
+    cr_assert_geq(harness_find_row(l, "Camera…Trà Khúc "), 0);
     cr_assert_not_null(strstr(l[gauge], "BĐ II"), "%s", l[gauge]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80, "row %d: %s", i, l[i]);
-    free_lines(l);
 
-    l = render(&t, 200, 50);
-    head = find_row(l, "Giá trị");
+    harness_term_resize(&t, 200, 50);
+    l = harness_term_frame(&t);
+    head = harness_find_row(l, "Giá trị");
     cr_assert_not_null(strstr(l[head], "Diễn biến"), "%s", l[head]);
     cr_assert_not_null(strstr(l[head], "Loại"), "%s", l[head]);
-    gauge = find_row(l, "3.40 m");
+    gauge = harness_find_row(l, "3.40 m");
     cr_assert_not_null(strstr(l[gauge], "Mực nước"), "%s", l[gauge]);
     /* The rising gauge ends its sparkline on a full block after lower ones. */
     cr_assert_not_null(strstr(l[gauge], "▁"), "%s", l[gauge]);
     cr_assert_not_null(strstr(l[gauge], "█"), "%s", l[gauge]);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 200);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, export_lists_the_rows_in_order)
 {
-    struct shot t;
-    shot_open(&t, "sensors");
-    char *text = NULL;
-    export_into(&t, &text);
+    struct harness_term t;
+    harness_term_open(&t, sample_store(), "sensors", 120, 40, NOW);
+    char *text = harness_term_export(&t);
     cr_assert(str_starts_with(text, "Mã\tTrạm\tLoại\tĐại lượng\tGiá trị\tĐơn vị\tMức\t"), "%s",
               text);
     cr_assert_not_null(strstr(text, "wl-tk\tTrà Khúc\tMực nước\tMực nước\t3.40\tm\tBĐ "
@@ -397,158 +268,138 @@ Test(view_sensors, export_lists_the_rows_in_order)
     cr_assert_eq(lines, 8);
     cr_assert_lt(strstr(text, "cam-off\t"), strstr(text, "wl-tk\t"));
     free(text);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 /* ---- the detail --------------------------------------------------------------------------- */
 
 Test(view_sensors, detail_gauge_chart_has_alarm_lines)
 {
-    struct shot t;
-    shot_open(&t, "sensor:wl-tk");
-    char **l = render(&t, 120, 40);
-    char c[512];
-    ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:wl-tk", 120, 40, NOW);
+    const char *c = harness_term_crumb(&t);
     cr_assert_str_eq(c, "Tỉnh Quảng Ngãi › Cảm biến › Trà Khúc");
-    cr_assert_geq(find_row(l, "Trà Khúc · mã wl-tk · Mực nước · Mực nước (m)"), 0);
-    cr_assert_geq(find_row(l, "Xã/phường: Phường Cẩm Thành"), 0);
-    int latest = find_row(l, "Mới nhất: 3.40 m lúc 07:50 02/03 (10m trước) · BĐ II");
+    cr_assert_geq(harness_find_row(l, "Trà Khúc · mã wl-tk · Mực nước · Mực nước (m)"), 0);
+    cr_assert_geq(harness_find_row(l, "Xã/phường: Phường Cẩm Thành"), 0);
+    int latest = harness_find_row(l, "Mới nhất: 3.40 m lúc 07:50 02/03 (10m trước) · BĐ II");
     cr_assert_geq(latest, 0);
-    cr_assert_geq(find_row(l, "Mức báo động: BĐ I 2.00 m · BĐ II 3.00 m · BĐ III 4.00 m"), 0);
+    cr_assert_geq(harness_find_row(l, "Mức báo động: BĐ I 2.00 m · BĐ II 3.00 m · BĐ III 4.00 m"),
+                  0);
     /* The chart: braille dots, the three alarm labels at the right edge, below the metadata. */
     cr_assert_gt(braille_cells(l), 40, "a braille chart fills the space");
-    int b1 = find_row(l, "BĐ I "), b3 = find_row(l, "BĐ III");
+    int b1 = harness_find_row(l, "BĐ I "), b3 = harness_find_row(l, "BĐ III");
     int b2 = -1;
     for (int i = latest + 1; l[i]; i++)
         if (strstr(l[i], "BĐ II") && !strstr(l[i], "BĐ III") && !strstr(l[i], "báo động"))
             b2 = i;
     cr_assert(b3 > latest && b3 < b2, "BĐ III above BĐ II: %d %d", b3, b2);
     cr_assert_gt(b1, 0);
-    int fig = find_row(l, "Thấp nhất 1.50 m · cao nhất 3.40 m · mới nhất 3.40 m · 24 điểm");
+    int fig = harness_find_row(l, "Thấp nhất 1.50 m · cao nhất 3.40 m · mới nhất 3.40 m · 24 điểm");
     cr_assert_gt(fig, b2, "figures below the chart");
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_pm25_chart_has_aqi_band_edges)
 {
-    struct shot t;
-    shot_open(&t, "sensor:pm-cam");
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Mới nhất: 55.0 µg/m³"), 0);
-    cr_assert_geq(find_row(l, "AQI 108 Kém"), 0);
-    cr_assert_geq(find_row(l, "VN_AQI 108"), 0);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:pm-cam", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Mới nhất: 55.0 µg/m³"), 0);
+    cr_assert_geq(harness_find_row(l, "AQI 108 Kém"), 0);
+    cr_assert_geq(harness_find_row(l, "VN_AQI 108"), 0);
     /* Readings from 20 to 55 µg/m³: the edges of Trung bình, Kém and the next one up (Xấu). */
-    cr_assert_geq(find_row(l, "Trung bình ≥51"), 0);
-    cr_assert_geq(find_row(l, "Kém ≥101"), 0);
-    cr_assert_geq(find_row(l, "Xấu ≥151"), 0);
-    cr_assert_eq(find_row(l, "Rất xấu ≥201"), -1, "far above the readings");
+    cr_assert_geq(harness_find_row(l, "Trung bình ≥51"), 0);
+    cr_assert_geq(harness_find_row(l, "Kém ≥101"), 0);
+    cr_assert_geq(harness_find_row(l, "Xấu ≥151"), 0);
+    cr_assert_eq(harness_find_row(l, "Rất xấu ≥201"), -1, "far above the readings");
     cr_assert_gt(braille_cells(l), 40);
-    free_lines(l);
 
     /* The threshold values in the export: the concentrations where the bands begin (the
      * index is published rounded, so AQI 101 starts at 100.5: 50 + 0.5 × 30/50 µg/m³). */
-    char *text = NULL;
-    export_into(&t, &text);
+    char *text = harness_term_export(&t);
     cr_assert_float_eq(field_number(text, "Ngưỡng Trung bình ≥51\t"), 25.25, 0.051, "%s", text);
     cr_assert_float_eq(field_number(text, "Ngưỡng Kém ≥101\t"), 50.3, 0.051, "%s", text);
     free(text);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_in_ascii)
 {
     text_set_ascii(1);
-    struct shot t;
-    shot_open(&t, "sensor:pm-cam");
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Kém >=101"), 0);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:pm-cam", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Kém >=101"), 0);
     cr_assert_eq(braille_cells(l), 0, "no braille with --ascii");
     int stars = 0;
     for (int i = 0; l[i]; i++)
         for (const char *p = l[i]; *p; p++)
             stars += *p == '*';
     cr_assert_gt(stars, 20, "the line is drawn in '*'");
-    cr_assert_geq(find_row(l, "-> 07:55 02/03"), 0);
-    free_lines(l);
-    shot_close(&t);
+    cr_assert_geq(harness_find_row(l, "-> 07:55 02/03"), 0);
+    harness_term_close_with_store(&t);
     text_set_ascii(0);
 }
 
 Test(view_sensors, detail_flood_depth_lines)
 {
-    struct shot t;
-    shot_open(&t, "sensor:fd-qt");
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Độ ngập ≥ 30 cm: không thể đi qua"), 0);
-    cr_assert_geq(find_row(l, "10 cm"), 0);
-    cr_assert_geq(find_row(l, "20 cm"), 0);
-    cr_assert_geq(find_row(l, "30 cm"), 0);
-    free_lines(l);
-    shot_close(&t);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:fd-qt", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Độ ngập ≥ 30 cm: không thể đi qua"), 0);
+    cr_assert_geq(harness_find_row(l, "10 cm"), 0);
+    cr_assert_geq(harness_find_row(l, "20 cm"), 0);
+    cr_assert_geq(harness_find_row(l, "30 cm"), 0);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_still_charts_at_80x24)
 {
-    struct shot t;
-    shot_open(&t, "sensor:wl-tk");
-    char **l = render(&t, 80, 24);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:wl-tk", 80, 24, NOW);
     cr_assert_gt(braille_cells(l), 20);
-    cr_assert_geq(find_row(l, "BĐ III"), 0);
-    cr_assert_geq(find_row(l, "Thấp nhất 1.50 m"), 0);
-    cr_assert_geq(find_row(l, "Mới nhất: 3.40 m"), 0);
+    cr_assert_geq(harness_find_row(l, "BĐ III"), 0);
+    cr_assert_geq(harness_find_row(l, "Thấp nhất 1.50 m"), 0);
+    cr_assert_geq(harness_find_row(l, "Mới nhất: 3.40 m"), 0);
     for (int i = 0; l[i]; i++)
         cr_assert_leq(text_width(l[i]), 80, "row %d: %s", i, l[i]);
-    free_lines(l);
 
     /* A taller terminal gives the chart the rows. */
-    l = render(&t, 200, 50);
+    harness_term_resize(&t, 200, 50);
+    l = harness_term_frame(&t);
     cr_assert_gt(braille_cells(l), 200);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_without_id_shows_the_worst)
 {
-    struct shot t;
-    shot_open(&t, "sensor");
-    char **l = render(&t, 120, 40);
-    char c[512];
-    ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor", 120, 40, NOW);
+    const char *c = harness_term_crumb(&t);
     /* The list's first row: the offline camera (top severity, first by station). */
     cr_assert_str_eq(c, "Tỉnh Quảng Ngãi › Cảm biến › Camera cầu Trà Khúc (xấu nhất)");
-    cr_assert_geq(find_row(l, "ngoại tuyến"), 0);
-    free_lines(l);
-    shot_close(&t);
+    cr_assert_geq(harness_find_row(l, "ngoại tuyến"), 0);
+    harness_term_close_with_store(&t);
 
     /* Scoped to Nghĩa Lộ, nothing is in alarm: the moderate one is as bad as it gets. */
-    shot_open(&t, "sensor");
-    const char *keys = ":unit 21100\r";
-    for (const char *k = keys; *k; k++)
-        ui_on_key(t.u, (unsigned char)*k, false, &t.ctx);
-    l = render(&t, 120, 40);
-    ui_breadcrumb(t.u, &t.ctx, c, sizeof c);
-    cr_assert(ends_with(c, "› Xã Nghĩa Lộ › Cảm biến › Camera chợ Nghĩa Lộ (xấu nhất)"), "%s", c);
-    free_lines(l);
-    shot_close(&t);
+    harness_term_open(&t, sample_store(), "sensor", 120, 40, NOW);
+    harness_term_command(&t, "unit 21100");
+    c = harness_term_crumb(&t);
+    cr_assert(harness_ends_with(c, "› Xã Nghĩa Lộ › Cảm biến › Camera chợ Nghĩa Lộ (xấu nhất)"),
+              "%s", c);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_unknown_id_says_so)
 {
-    struct shot t;
-    shot_open(&t, "sensor:nope");
-    char **l = render(&t, 120, 40);
-    cr_assert_geq(find_row(l, "Không tìm thấy cảm biến nope."), 0);
-    free_lines(l);
-    shot_close(&t);
+    struct harness_term t;
+    char **l = harness_term_show(&t, sample_store(), "sensor:nope", 120, 40, NOW);
+    cr_assert_geq(harness_find_row(l, "Không tìm thấy cảm biến nope."), 0);
+    harness_term_close_with_store(&t);
 }
 
 Test(view_sensors, detail_export_has_metadata_and_points)
 {
-    struct shot t;
-    shot_open(&t, "sensor:wl-tk");
-    char *text = NULL;
-    export_into(&t, &text);
+    struct harness_term t;
+    harness_term_open(&t, sample_store(), "sensor:wl-tk", 120, 40, NOW);
+    char *text = harness_term_export(&t);
     cr_assert(str_starts_with(text, "Mã\twl-tk\nTrạm\tTrà Khúc\n"), "%s", text);
     cr_assert_not_null(strstr(text, "Loại\tMực nước\n"), "%s", text);
     cr_assert_not_null(strstr(text, "Đơn vị\tm\n"), "%s", text);
@@ -565,5 +416,5 @@ Test(view_sensors, detail_export_has_metadata_and_points)
         lines += *p == '\n';
     cr_assert_eq(lines, 1 + 24, "a header and 24 points");
     free(text);
-    shot_close(&t);
+    harness_term_close_with_store(&t);
 }

@@ -8,6 +8,7 @@
 #include "citydeck/alerts.h"
 #include "citydeck/clock.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -38,7 +39,7 @@ struct row {
     enum alert_severity severity;
     const char *value_unit;
     double value, threshold, peak;
-    bool lower_is_worse, acked, silenced, active;
+    bool acked, silenced, active;
     int64_t start, end;
     unsigned count;
     size_t order; /* position in the alerts' display order */
@@ -100,11 +101,12 @@ static void cell_text(struct alerts_view *v, const struct row *r, int col, char 
                                                 : TH_WARN;
         break;
     case C_AGE:
+        /* A hub clock that went back (another hub, a restarted demo) must not show "-3h". */
         if (r->active) {
-            clock_format_age(v->now - r->start, age, sizeof age);
+            clock_format_age(v->now > r->start ? v->now - r->start : 0, age, sizeof age);
             snprintf(buf, n, "%s", age);
         } else {
-            clock_format_age(v->now - r->end, age, sizeof age);
+            clock_format_age(v->now > r->end ? v->now - r->end : 0, age, sizeof age);
             snprintf(buf, n, "hết %s trước", age);
         }
         break;
@@ -118,7 +120,8 @@ static void cell_text(struct alerts_view *v, const struct row *r, int col, char 
         format_value(r->value, r->value_unit, a, sizeof a);
         format_value(r->threshold, r->value_unit, b, sizeof b);
         if (a[0] && b[0])
-            snprintf(buf, n, "%s %s %s", a, r->lower_is_worse ? "<" : "≥", b);
+            /* The sign says how the value stands, whichever way the rule fires. */
+            snprintf(buf, n, "%s %s %s", a, r->value >= r->threshold ? "≥" : "<", b);
         else
             str_copy(buf, a[0] ? a : b, n);
         break;
@@ -186,7 +189,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+static const struct list_ops ops = {.key = item_key, .text = item_text, .compare = item_compare};
 
 static struct view *alerts_create(void)
 {
@@ -257,7 +260,6 @@ static void alerts_recalc(struct view *base, const struct view_ctx *ctx)
             .value = e->value,
             .threshold = e->threshold,
             .peak = e->peak,
-            .lower_is_worse = e->lower_is_worse,
             .acked = e->acked,
             .silenced = e->silenced,
             .active = e->end == TIME_NONE,
@@ -311,15 +313,13 @@ static void jump(const struct row *r, struct nav_request *req)
 {
     switch (r->target) {
     case ATT_DOSSIER:
-        str_copy(req->view, "dossier", sizeof req->view);
-        str_copy(req->arg, r->target_id, sizeof req->arg);
-        break;
     case ATT_COMPLAINT:
-        str_copy(req->view, "complaint", sizeof req->view);
-        str_copy(req->arg, r->target_id, sizeof req->arg);
-        break;
-    case ATT_SENSOR:
-        str_copy(req->view, "sensor", sizeof req->view);
+    case ATT_SENSOR: /* the record's own view */
+        str_copy(req->view,
+                 r->target == ATT_DOSSIER     ? "dossier"
+                 : r->target == ATT_COMPLAINT ? "complaint"
+                                              : "sensor",
+                 sizeof req->view);
         str_copy(req->arg, r->target_id, sizeof req->arg);
         break;
     case ATT_STATION:
@@ -407,9 +407,7 @@ static struct list *alerts_list(struct view *base)
 static void alerts_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     (void)base;
-    for (size_t i = 0; ctx->arg && presets[i]; i++)
-        if (strcmp(presets[i], ctx->arg) == 0)
-            str_copy(buf, preset_words[i], n);
+    listview_crumb(presets, preset_words, ctx->arg, buf, n);
 }
 
 static void view_export(struct view *base, const struct view_ctx *ctx, FILE *out)

@@ -5,6 +5,8 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/complaints.h"
+#include "citydeck/deadline.h"
+#include "citydeck/fmt.h"
 #include "citydeck/panel.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -19,14 +21,14 @@ struct complaint_detail {
     int lines;   /* lines in the last draw, for scrolling */
 };
 
-static struct view *detail_create(void)
+static struct view *complaint_create(void)
 {
     struct complaint_detail *v = xcalloc(1, sizeof *v);
     v->item = (size_t)-1;
     return &v->base;
 }
 
-static void detail_destroy(struct view *base)
+static void complaint_destroy(struct view *base)
 {
     free(base);
 }
@@ -49,7 +51,7 @@ static size_t most_pressing(const struct complaint_table *t, const char *scope, 
     return best;
 }
 
-static void detail_recalc(struct view *base, const struct view_ctx *ctx)
+static void complaint_recalc(struct view *base, const struct view_ctx *ctx)
 {
     struct complaint_detail *v = (struct complaint_detail *)base;
     const struct complaint_table *t = ctx->store->complaints;
@@ -63,18 +65,6 @@ static void detail_recalc(struct view *base, const struct view_ctx *ctx)
     } else {
         v->item = most_pressing(t, ctx->scope, ctx->now);
     }
-}
-
-/* "02/03/2026 08:15" in the hub's zone; "—" when absent. */
-static void format_time(int64_t t, int offset_s, char *buf, size_t n)
-{
-    char iso[40];
-    if (t == TIME_NONE) {
-        str_copy(buf, "—", n);
-        return;
-    }
-    clock_format_iso(t, offset_s, iso, sizeof iso);
-    snprintf(buf, n, "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
 }
 
 struct writer {
@@ -113,7 +103,7 @@ static void emit_wrapped(struct writer *o, const char *label, const char *text)
     }
 }
 
-static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
+static void complaint_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
 {
     struct complaint_detail *v = (struct complaint_detail *)base;
     const struct complaint *c = complaint_table_at(ctx->store->complaints, v->item);
@@ -137,7 +127,7 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
              complaint_urgency_label(c->urgency));
     emit(&o, "Trạng thái", buf, c->urgency == CURG_URGENT ? TH_BAD : TH_NORMAL);
     enum deadline_state d = complaint_deadline(c, ctx->now);
-    format_time(c->expected, ctx->tz_offset_s, t1, sizeof t1);
+    fmt_time(c->expected, ctx->tz_offset_s, true, "—", t1, sizeof t1);
     if (d == DL_NONE) {
         snprintf(buf, sizeof buf, "%s", c->expected == TIME_NONE ? "chưa có hạn" : t1);
     } else {
@@ -146,18 +136,14 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
         snprintf(buf, sizeof buf, "%s — %s (%s %s)", t1, deadline_state_label(d),
                  d == DL_OVERDUE ? "quá" : "còn", age);
     }
-    emit(&o, "Hạn xử lý", buf,
-         d == DL_OVERDUE    ? TH_BAD
-         : d == DL_DUE_SOON ? TH_WARN
-         : d == DL_OK       ? TH_OK
-                            : TH_DIM);
-    format_time(c->requested, ctx->tz_offset_s, t1, sizeof t1);
+    emit(&o, "Hạn xử lý", buf, deadline_role(d));
+    fmt_time(c->requested, ctx->tz_offset_s, true, "—", t1, sizeof t1);
     age[0] = '\0';
     if (c->requested != TIME_NONE)
         clock_format_age(ctx->now - c->requested, age, sizeof age);
     snprintf(buf, sizeof buf, "%s%s%s%s", t1, age[0] ? " (" : "", age, age[0] ? " trước)" : "");
     emit(&o, "Gửi lúc", buf, TH_NORMAL);
-    format_time(c->updated, ctx->tz_offset_s, t1, sizeof t1);
+    fmt_time(c->updated, ctx->tz_offset_s, true, "—", t1, sizeof t1);
     emit(&o, "Cập nhật", t1, TH_NORMAL);
     emit(&o, "Kênh", c->channel ? c->channel : "—", TH_NORMAL);
     if (c->unit_code)
@@ -192,8 +178,8 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
         panel_text(w, body.y + body.h - 1, body.x + body.w - 18, 17, "↑↓ cuộn thêm", TH_DIM);
 }
 
-static bool detail_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
-                             struct nav_request *req)
+static bool complaint_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
+                                struct nav_request *req)
 {
     struct complaint_detail *v = (struct complaint_detail *)base;
     const struct complaint *c = complaint_table_at(ctx->store->complaints, v->item);
@@ -222,7 +208,7 @@ static bool detail_on_action(struct view *base, enum action a, const struct view
     }
 }
 
-static void detail_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
+static void complaint_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     struct complaint_detail *v = (struct complaint_detail *)base;
     const struct complaint *c = complaint_table_at(ctx->store->complaints, v->item);
@@ -232,7 +218,7 @@ static void detail_crumb(struct view *base, const struct view_ctx *ctx, char *bu
         str_copy(buf, ctx->arg, n);
 }
 
-static void detail_export(struct view *base, const struct view_ctx *ctx, FILE *out)
+static void complaint_export(struct view *base, const struct view_ctx *ctx, FILE *out)
 {
     struct complaint_detail *v = (struct complaint_detail *)base;
     const struct complaint *c = complaint_table_at(ctx->store->complaints, v->item);
@@ -258,11 +244,11 @@ const struct view_ops complaint_view_ops = {
     .title = "Chi tiết phản ánh",
     .feed = "complaints",
     .detail = true,
-    .create = detail_create,
-    .destroy = detail_destroy,
-    .recalc = detail_recalc,
-    .draw = detail_draw,
-    .on_action = detail_on_action,
-    .crumb = detail_crumb,
-    .export = detail_export,
+    .create = complaint_create,
+    .destroy = complaint_destroy,
+    .recalc = complaint_recalc,
+    .draw = complaint_draw,
+    .on_action = complaint_on_action,
+    .crumb = complaint_crumb,
+    .export = complaint_export,
 };

@@ -6,7 +6,9 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/complaints.h"
+#include "citydeck/deadline.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -60,14 +62,7 @@ static const struct complaint *rec(const struct complaints_view *v, size_t item)
 /* Most urgent first: overdue, then khẩn, then due soon, then the rest by deadline. */
 static int rank(const struct complaint *c, int64_t now)
 {
-    enum deadline_state d = complaint_deadline(c, now);
-    if (d == DL_OVERDUE)
-        return 0;
-    if (c->urgency == CURG_URGENT)
-        return 1;
-    if (d == DL_DUE_SOON)
-        return 2;
-    return d == DL_NONE ? 4 : 3;
+    return deadline_rank(complaint_deadline(c, now), c->urgency == CURG_URGENT);
 }
 
 static const char *unit_label(const struct complaints_view *v, const struct complaint *c)
@@ -94,7 +89,6 @@ static const char *status_word(const struct complaint *c)
 static enum theme_role cell_text(struct complaints_view *v, const struct complaint *c, int col,
                                  char *buf, size_t n)
 {
-    char age[32];
     enum theme_role role = TH_NORMAL;
     buf[0] = '\0';
     switch ((enum col)col) {
@@ -107,14 +101,8 @@ static enum theme_role cell_text(struct complaints_view *v, const struct complai
         break;
     case C_DEADLINE: {
         enum deadline_state d = complaint_deadline(c, v->now);
-        if (d == DL_NONE) {
-            str_copy(buf, "chưa có hạn", n);
-            return TH_DIM;
-        }
-        clock_format_age(d == DL_OVERDUE ? v->now - c->expected : c->expected - v->now, age,
-                         sizeof age);
-        snprintf(buf, n, "%s %s", d == DL_OVERDUE ? "quá" : d == DL_DUE_SOON ? "sắp" : "còn", age);
-        return d == DL_OVERDUE ? TH_BAD : d == DL_DUE_SOON ? TH_WARN : TH_OK;
+        deadline_text(d, c->expected, v->now, buf, n);
+        return deadline_role(d);
     }
     case C_URGENCY:
         str_copy(buf, urgency_word(c), n);
@@ -198,7 +186,47 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+/* Times as unsigned keys in 40 bits (TIME_NONE and anything before 1970 first, after year 36812
+ * last): enough beside the 3 bits of the rank. */
+static uint64_t time_key(int64_t t)
+{
+    const int64_t max = ((int64_t)1 << 40) - 1;
+    return t == TIME_NONE || t < 0 ? 0 : (uint64_t)(t < max ? t : max);
+}
+
+/* The radix path of the list: the default order and the numeric columns (the same order as
+ * item_compare, ties by table order). */
+static bool item_sort_key(void *ctx, size_t item, int col, uint64_t *key)
+{
+    struct complaints_view *v = ctx;
+    const struct complaint *c = rec(v, item);
+    switch (col) {
+    case -1:
+        /* Without a deadline, the longest waiting first (item_compare's next key). */
+        *key = (uint64_t)rank(c, v->now) << 40 |
+               time_key(c->expected != TIME_NONE ? c->expected : c->requested);
+        return true;
+    case C_AGE:
+        *key = ~time_key(c->requested);
+        return true;
+    case C_DEADLINE:
+        *key = time_key(c->expected);
+        return true;
+    case C_URGENCY:
+        *key = (uint64_t)c->urgency;
+        return true;
+    case C_STATUS:
+        *key = (uint64_t)c->status;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const struct list_ops ops = {.key = item_key,
+                                    .text = item_text,
+                                    .compare = item_compare,
+                                    .sort_key = item_sort_key};
 
 static struct view *complaints_create(void)
 {
@@ -339,16 +367,8 @@ static bool complaints_on_action(struct view *base, enum action a, const struct 
                  v->grouped ? columns[v->group_col].title : "");
         return true;
     }
-    if (a == ACT_ENTER) {
-        size_t item = list_selected(&v->list);
-        if (item == (size_t)-1)
-            return true;
-        str_copy(req->view, "complaint", sizeof req->view);
-        str_copy(req->arg, rec(v, item)->id, sizeof req->arg);
-        (void)ctx;
-        return true;
-    }
-    return false;
+    (void)ctx;
+    return listview_open(&v->list, a, "complaint", req);
 }
 
 static struct list *complaints_list(struct view *base)
@@ -359,9 +379,7 @@ static struct list *complaints_list(struct view *base)
 static void complaints_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     (void)base;
-    for (size_t i = 0; ctx->arg && presets[i]; i++)
-        if (strcmp(presets[i], ctx->arg) == 0)
-            str_copy(buf, preset_words[i], n);
+    listview_crumb(presets, preset_words, ctx->arg, buf, n);
 }
 
 static void complaints_export(struct view *base, const struct view_ctx *ctx, FILE *out)

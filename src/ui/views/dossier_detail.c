@@ -8,7 +8,10 @@
 
 #include "citydeck/bar.h"
 #include "citydeck/clock.h"
+#include "citydeck/deadline.h"
+#include "citydeck/dossier_clock.h"
 #include "citydeck/dossiers.h"
+#include "citydeck/fmt.h"
 #include "citydeck/panel.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -51,59 +54,6 @@ static const struct dossier *record(const struct dossier_detail *v)
 }
 
 /* ---- formatting --------------------------------------------------------------------- */
-
-/* "02/03/2026 08:00" (year = false: "02/03 08:00") in local time; "–" for no time. */
-static void fmt_time(int64_t t, int tz, bool year, char *buf, size_t n)
-{
-    if (t == TIME_NONE) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    int64_t local = t + tz;
-    int64_t days = local / 86400 - (local % 86400 < 0);
-    int64_t sod = local - days * 86400;
-    int y, m, d;
-    clock_civil_from_days(days, &y, &m, &d);
-    if (year)
-        snprintf(buf, n, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(sod / 3600),
-                 (int)(sod % 3600 / 60));
-    else
-        snprintf(buf, n, "%02d/%02d %02d:%02d", d, m, (int)(sod / 3600), (int)(sod % 3600 / 60));
-}
-
-/* Working days as "2,5 ngày" (one decimal, ",0" dropped) or "3h20" / "45 phút" under a day. */
-static void fmt_days(double days, char *buf, size_t n)
-{
-    long tenths = lround(days * 10);
-    if (tenths >= 10) {
-        if (tenths % 10)
-            snprintf(buf, n, "%ld,%ld ngày", tenths / 10, tenths % 10);
-        else
-            snprintf(buf, n, "%ld ngày", tenths / 10);
-        return;
-    }
-    long min = lround(days * WORKDAYS_DAY_SECONDS / 60);
-    if (min >= 60)
-        snprintf(buf, n, min % 60 ? "%ldh%02ld" : "%ldh", min / 60, min % 60);
-    else
-        snprintf(buf, n, "%ld phút", min);
-}
-
-/* "1 ngày 3h", "5h20", "40 phút": how late, to the hour. */
-static void fmt_late(double days, char *buf, size_t n)
-{
-    long min = lround(days * WORKDAYS_DAY_SECONDS / 60);
-    long per_day = WORKDAYS_DAY_SECONDS / 60;
-    long d = min / per_day, rest = min % per_day;
-    if (d > 0 && rest / 60 > 0)
-        snprintf(buf, n, "%ld ngày %ldh", d, rest / 60);
-    else if (d > 0)
-        snprintf(buf, n, "%ld ngày", d);
-    else if (rest >= 60)
-        snprintf(buf, n, rest % 60 ? "%ldh%02ld" : "%ldh", rest / 60, rest % 60);
-    else
-        snprintf(buf, n, "%ld phút", rest);
-}
 
 /* A number of working days as the law writes it: "10", "1,5". */
 static void fmt_number(double x, char *buf, size_t n)
@@ -152,41 +102,20 @@ static bool pausing_status(int status)
 
 /* ---- the deadline ------------------------------------------------------------------- */
 
-static int64_t clock_ref(const struct dossier *d, int64_t now)
-{
-    if (d->finished != TIME_NONE)
-        return d->finished;
-    return d->paused_since != TIME_NONE ? d->paused_since : now;
-}
-
-static double allowed_days(const struct dossier *d, int tz)
-{
-    if (d->legal_days > 0)
-        return d->legal_days;
-    if (d->received == TIME_NONE || d->due == TIME_NONE)
-        return 0;
-    return workdays_between(d->received, d->due, tz) - (double)d->paused_s / WORKDAYS_DAY_SECONDS;
-}
-
-static enum theme_role state_role(enum deadline_state s)
-{
-    return s == DL_OVERDUE ? TH_BAD : s == DL_DUE_SOON ? TH_WARN : s == DL_OK ? TH_OK : TH_DIM;
-}
-
 /* The state word and its role: deadline state while open, timeliness once finished. */
 static const char *state_word(const struct dossier *d, int64_t now, int tz, enum theme_role *role)
 {
     *role = TH_DIM;
     if (dossier_is_open(d)) {
         enum deadline_state s = dossier_deadline(d, now, tz);
-        *role = state_role(s);
+        *role = deadline_role(s);
         return s == DL_NONE ? "chưa có hạn" : deadline_state_label(s);
     }
     if (d->absent)
         return "đã đóng (không còn trong danh sách của hub)";
     if (d->finished != TIME_NONE) {
         enum dossier_timeliness t = dossier_timeliness(d, tz);
-        *role = t == DTL_LATE ? TH_BAD : t == DTL_NONE ? TH_DIM : TH_OK;
+        *role = dossier_clock_timeliness_role(t);
         return t == DTL_NONE ? "đã xong" : dossier_timeliness_label(t);
     }
     if (d->status == DST_SUBMITTED)
@@ -215,7 +144,7 @@ static size_t pick(const struct dossier_table *t, const char *scope, int64_t now
         if (!dossier_is_open(d) || (scope && !str_eq(d->unit_code, scope)))
             continue;
         int r = open_rank(dossier_table_deadline_at(t, i));
-        int64_t margin = d->due == TIME_NONE ? INT64_MAX : d->due - clock_ref(d, now);
+        int64_t margin = d->due == TIME_NONE ? INT64_MAX : d->due - dossier_clock_ref(d, now);
         if (best == NONE || r < best_rank || (r == best_rank && margin < best_margin) ||
             (r == best_rank && margin == best_margin &&
              strcmp(d->id, dossier_table_at(t, best)->id) < 0)) {
@@ -261,21 +190,21 @@ static void build_rows(struct dossier_detail *v, const struct dossier *d)
                  d->paused_since != TIME_NONE ? d->paused_since : pause_from, TIME_NONE);
 }
 
-static struct view *detail_create(void)
+static struct view *dossier_create(void)
 {
     struct dossier_detail *v = xcalloc(1, sizeof *v);
     v->idx = NONE;
     return &v->base;
 }
 
-static void detail_destroy(struct view *base)
+static void dossier_destroy(struct view *base)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     free(v->rows);
     free(v);
 }
 
-static void detail_recalc(struct view *base, const struct view_ctx *ctx)
+static void dossier_recalc(struct view *base, const struct view_ctx *ctx)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     size_t before = v->idx;
@@ -345,12 +274,12 @@ static int deadline_lines(const struct dossier *d)
 static void draw_deadline(const struct dossier *d, const struct view_ctx *ctx, WINDOW *w,
                           struct rect r)
 {
-    char line[1024], a[48], b[48], c[48], e[48];
+    char line[1024], a[48], b[48], c[64], e[48];
     int tz = ctx->tz_offset_s, y = r.y, end = r.y + r.h, x = r.x + 1, width = r.w - 2;
     if (y < end) {
-        fmt_time(d->submitted, tz, true, a, sizeof a);
-        fmt_time(d->received, tz, true, b, sizeof b);
-        fmt_time(d->due, tz, true, c, sizeof c);
+        fmt_time(d->submitted, tz, true, "–", a, sizeof a);
+        fmt_time(d->received, tz, true, "–", b, sizeof b);
+        fmt_time(d->due, tz, true, "–", c, sizeof c);
         /* The due date first: it is what a narrow terminal must keep. */
         int len = snprintf(line, sizeof line, "Hẹn trả     %s", c);
         if (d->legal_days > 0) {
@@ -364,9 +293,9 @@ static void draw_deadline(const struct dossier *d, const struct view_ctx *ctx, W
     if (y < end) {
         enum theme_role role;
         const char *state = state_word(d, ctx->now, tz, &role);
-        double allowed = allowed_days(d, tz);
+        double allowed = dossier_clock_allowed(d, tz);
         if (allowed > 0 && d->due != TIME_NONE && d->received != TIME_NONE) {
-            double left = workdays_between(clock_ref(d, ctx->now), d->due, tz);
+            double left = dossier_clock_left(d, ctx->now, tz);
             double used = allowed - left;
             if (used < 0)
                 used = 0;
@@ -378,16 +307,11 @@ static void draw_deadline(const struct dossier *d, const struct view_ctx *ctx, W
                 bw++;
             }
             bw += LABEL_W;
-            fmt_days(used, a, sizeof a);
+            fmt_workdays(used, a, sizeof a);
             fmt_number(allowed, b, sizeof b);
-            if (left >= 0)
-                fmt_days(left, c, sizeof c);
-            else
-                fmt_late(-left, c, sizeof c);
-            bool open = dossier_is_open(d);
-            snprintf(line, sizeof line, "%s / %s ngày (%ld%%) · %s %s · %s", a, b,
-                     lround(used / allowed * 100),
-                     open ? (left >= 0 ? "còn" : "quá") : (left >= 0 ? "sớm" : "trễ"), c, state);
+            dossier_clock_words(left, dossier_is_open(d), c, sizeof c);
+            snprintf(line, sizeof line, "%s / %s ngày (%ld%%) · %s · %s", a, b,
+                     lround(used / allowed * 100), c, state);
             panel_text(w, y++, x + bw, width - bw, line, role);
         } else {
             snprintf(line, sizeof line,
@@ -397,10 +321,10 @@ static void draw_deadline(const struct dossier *d, const struct view_ctx *ctx, W
         }
     }
     if (y < end && (d->paused_since != TIME_NONE || d->paused_s > 0)) {
-        fmt_days((double)d->paused_s / WORKDAYS_DAY_SECONDS, b, sizeof b);
+        fmt_workdays((double)d->paused_s / WORKDAYS_DAY_SECONDS, b, sizeof b);
         if (d->paused_since != TIME_NONE) {
-            fmt_time(d->paused_since, tz, true, a, sizeof a);
-            fmt_days(workdays_between(d->paused_since, ctx->now, tz), c, sizeof c);
+            fmt_time(d->paused_since, tz, true, "–", a, sizeof a);
+            fmt_workdays(workdays_between(d->paused_since, ctx->now, tz), c, sizeof c);
             int len =
                 snprintf(line, sizeof line, "Tạm dừng    tạm dừng từ %s (%s, %s) · đồng hồ đứng", a,
                          c, d->status == DST_FEE ? "chờ nghĩa vụ tài chính" : "chờ bổ sung");
@@ -419,8 +343,8 @@ static void draw_deadline(const struct dossier *d, const struct view_ctx *ctx, W
     if (y < end && (d->finished != TIME_NONE || d->returned != TIME_NONE)) {
         enum theme_role role;
         const char *state = state_word(d, ctx->now, tz, &role);
-        fmt_time(d->finished, tz, true, a, sizeof a);
-        fmt_time(d->returned, tz, true, b, sizeof b);
+        fmt_time(d->finished, tz, true, "–", a, sizeof a);
+        fmt_time(d->returned, tz, true, "–", b, sizeof b);
         snprintf(line, sizeof line, "Kết quả     xử lý xong %s · %s · trả kết quả %s", a, state, b);
         panel_text(w, y++, x, width, line, role);
     }
@@ -454,16 +378,16 @@ static void draw_row(const struct dossier_detail *v, const struct dossier *d, co
     int tz = ctx->tz_offset_s;
     (void)v;
     if (rw->kind == ROW_PAUSE || rw->kind == ROW_PAUSING) {
-        fmt_time(rw->from, tz, false, a, sizeof a);
+        fmt_time(rw->from, tz, false, "–", a, sizeof a);
         if (rw->kind == ROW_PAUSE) {
-            fmt_time(rw->to, tz, false, b, sizeof b);
+            fmt_time(rw->to, tz, false, "–", b, sizeof b);
             char days[48];
-            fmt_days(workdays_between(rw->from, rw->to, tz), days, sizeof days);
+            fmt_workdays(workdays_between(rw->from, rw->to, tz), days, sizeof days);
             snprintf(text, sizeof text, "%s tạm dừng %s làm việc (%s → %s): hẹn trả dời theo",
                      gutter, days, a, b);
         } else {
             char days[48];
-            fmt_days(workdays_between(rw->from, ctx->now, tz), days, sizeof days);
+            fmt_workdays(workdays_between(rw->from, ctx->now, tz), days, sizeof days);
             snprintf(text, sizeof text, "%s đang tạm dừng từ %s (%s làm việc): đồng hồ đứng",
                      gutter, a, days);
         }
@@ -485,7 +409,7 @@ static void draw_row(const struct dossier_detail *v, const struct dossier *d, co
     int cx = x;
     panel_text(w, y, cx, 2, in_pause ? gutter : " ", TH_WARN);
     cx += 2;
-    fmt_time(s->at, tz, false, a, sizeof a);
+    fmt_time(s->at, tz, false, "–", a, sizeof a);
     text_pad(a, c.time, 0, cellbuf, sizeof cellbuf);
     panel_text(w, y, cx, c.time, cellbuf, TH_DIM);
     cx += c.time + 1;
@@ -535,7 +459,7 @@ static void draw_timeline(struct dossier_detail *v, const struct dossier *d,
         draw_row(v, d, &v->rows[v->top + i], ctx, w, body.y + i, body.x + 1, body.w - 1, c);
 }
 
-static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
+static void dossier_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     const struct dossier *d = record(v);
@@ -573,8 +497,8 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
         draw_timeline(v, d, ctx, w, out[2]);
 }
 
-static bool detail_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
-                             struct nav_request *req)
+static bool dossier_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
+                              struct nav_request *req)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     (void)ctx;
@@ -611,7 +535,7 @@ static bool detail_on_action(struct view *base, enum action a, const struct view
     return true;
 }
 
-static void detail_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
+static void dossier_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     (void)ctx;
@@ -632,11 +556,11 @@ static void export_kv(FILE *out, const char *key, const char *value)
     fprintf(out, "%s\t%s\n", key, value ? value : "");
 }
 
-static void detail_export(struct view *base, const struct view_ctx *ctx, FILE *out)
+static void dossier_export(struct view *base, const struct view_ctx *ctx, FILE *out)
 {
     struct dossier_detail *v = (struct dossier_detail *)base;
     const struct dossier *d = record(v);
-    char buf[1024], a[64], b[64], c[64];
+    char buf[1024], a[64], b[64];
     int tz = ctx->tz_offset_s;
     if (!d) {
         export_kv(out, "Mã hồ sơ", v->id);
@@ -669,21 +593,15 @@ static void detail_export(struct view *base, const struct view_ctx *ctx, FILE *o
     }
     fmt_number(d->legal_days, buf, sizeof buf);
     export_kv(out, "Số ngày làm việc theo quy định", d->legal_days > 0 ? buf : "");
-    double allowed = allowed_days(d, tz);
+    double allowed = dossier_clock_allowed(d, tz);
     if (allowed > 0 && d->due != TIME_NONE && d->received != TIME_NONE) {
-        double left = workdays_between(clock_ref(d, ctx->now), d->due, tz);
+        double left = dossier_clock_left(d, ctx->now, tz);
         double used = allowed - left < 0 ? 0 : allowed - left;
         fmt_number(used, a, sizeof a);
         fmt_number(allowed, b, sizeof b);
         snprintf(buf, sizeof buf, "%s/%s ngày (%ld%%)", a, b, lround(used / allowed * 100));
         export_kv(out, "Đã dùng", buf);
-        if (left >= 0)
-            fmt_days(left, c, sizeof c);
-        else
-            fmt_late(-left, c, sizeof c);
-        bool open = dossier_is_open(d);
-        snprintf(buf, sizeof buf, "%s %s",
-                 open ? (left >= 0 ? "còn" : "quá") : (left >= 0 ? "sớm" : "trễ"), c);
+        dossier_clock_words(left, dossier_is_open(d), buf, sizeof buf);
         export_kv(out, "Còn lại", buf);
     }
     enum theme_role role;
@@ -718,11 +636,11 @@ const struct view_ops dossier_view_ops = {
     .title = "Chi tiết hồ sơ",
     .feed = "dossiers",
     .detail = true,
-    .create = detail_create,
-    .destroy = detail_destroy,
-    .recalc = detail_recalc,
-    .draw = detail_draw,
-    .on_action = detail_on_action,
-    .crumb = detail_crumb,
-    .export = detail_export,
+    .create = dossier_create,
+    .destroy = dossier_destroy,
+    .recalc = dossier_recalc,
+    .draw = dossier_draw,
+    .on_action = dossier_on_action,
+    .crumb = dossier_crumb,
+    .export = dossier_export,
 };

@@ -11,14 +11,17 @@
 
 #include "citydeck/bar.h"
 #include "citydeck/clock.h"
+#include "citydeck/deadline.h"
+#include "citydeck/dossier_clock.h"
 #include "citydeck/dossiers.h"
+#include "citydeck/fmt.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
-#include "citydeck/workdays.h"
 
 enum col {
     C_ID,
@@ -110,86 +113,20 @@ static const struct dossier *rec(const struct dossiers_view *v, size_t item)
 
 static enum preset preset_of(const char *arg)
 {
-    for (size_t i = 0; arg && presets[i]; i++)
-        if (strcmp(presets[i], arg) == 0)
-            return (enum preset)i;
-    return P_DEFAULT;
+    return (enum preset)listview_preset(presets, arg); /* -1 = P_DEFAULT */
 }
 
 /* ---- working time ------------------------------------------------------------------- */
 
-/* "2,5 ngày" from one working day up (one decimal, ",0" dropped), "3h20" / "45 phút" below:
- * how much is left, at the precision one plans with. */
-static void fmt_days_decimal(double days, char *buf, size_t n)
-{
-    long tenths = lround(days * 10);
-    if (tenths >= 10) {
-        if (tenths % 10)
-            snprintf(buf, n, "%ld,%ld ngày", tenths / 10, tenths % 10);
-        else
-            snprintf(buf, n, "%ld ngày", tenths / 10);
-        return;
-    }
-    long min = lround(days * WORKDAYS_DAY_SECONDS / 60);
-    if (min >= 60)
-        snprintf(buf, n, min % 60 ? "%ldh%02ld" : "%ldh", min / 60, min % 60);
-    else
-        snprintf(buf, n, "%ld phút", min);
-}
-
-/* "1 ngày 3h", "5h20", "40 phút": how late, to the hour. */
-static void fmt_days_hours(double days, char *buf, size_t n)
-{
-    long min = lround(days * WORKDAYS_DAY_SECONDS / 60);
-    long d = min / (WORKDAYS_DAY_SECONDS / 60), rest = min % (WORKDAYS_DAY_SECONDS / 60);
-    if (d > 0 && rest / 60 > 0)
-        snprintf(buf, n, "%ld ngày %ldh", d, rest / 60);
-    else if (d > 0)
-        snprintf(buf, n, "%ld ngày", d);
-    else if (rest >= 60)
-        snprintf(buf, n, rest % 60 ? "%ldh%02ld" : "%ldh", rest / 60, rest % 60);
-    else
-        snprintf(buf, n, "%ld phút", rest);
-}
-
-/* The instant the dossier's clock is read at: where it stopped while paused, its end once
- * finished, now otherwise. */
-static int64_t clock_ref(const struct dossier *d, int64_t now)
-{
-    if (d->finished != TIME_NONE)
-        return d->finished;
-    return d->paused_since != TIME_NONE ? d->paused_since : now;
-}
-
-/* Working days allowed: the legal time, or what the dates say when the hub did not send it. */
-static double allowed_days(const struct dossier *d, int tz)
-{
-    if (d->legal_days > 0)
-        return d->legal_days;
-    if (d->received == TIME_NONE || d->due == TIME_NONE)
-        return 0;
-    return workdays_between(d->received, d->due, tz) - (double)d->paused_s / WORKDAYS_DAY_SECONDS;
-}
-
 /* Used / allowed working time, or NAN when unknown. */
 static double used_fraction(const struct dossier *d, int64_t now, int tz)
 {
-    double allowed = allowed_days(d, tz);
+    double allowed = dossier_clock_allowed(d, tz);
     if (!(allowed > 0) || d->due == TIME_NONE || d->received == TIME_NONE)
         return NAN;
-    double left = workdays_between(clock_ref(d, now), d->due, tz);
+    double left = dossier_clock_left(d, now, tz);
     double used = allowed - left;
     return used < 0 ? 0 : used / allowed;
-}
-
-static enum theme_role state_role(enum deadline_state s)
-{
-    return s == DL_OVERDUE ? TH_BAD : s == DL_DUE_SOON ? TH_WARN : s == DL_OK ? TH_OK : TH_DIM;
-}
-
-static enum theme_role timeliness_role(enum dossier_timeliness t)
-{
-    return t == DTL_LATE ? TH_BAD : t == DTL_NONE ? TH_DIM : TH_OK;
 }
 
 /* The state word: deadline state while open, timeliness once finished, else what it waits
@@ -201,11 +138,11 @@ static const char *state_word(const struct dossier *d, int64_t now, int tz, enum
     if (dossier_is_open(d)) {
         enum deadline_state s = dossier_deadline(d, now, tz);
         w = s == DL_NONE ? "chưa có hạn" : deadline_state_label(s);
-        r = state_role(s);
+        r = deadline_role(s);
     } else if (d->finished != TIME_NONE && !d->absent) {
         enum dossier_timeliness t = dossier_timeliness(d, tz);
         w = t == DTL_NONE ? "đã xong" : dossier_timeliness_label(t);
-        r = timeliness_role(t);
+        r = dossier_clock_timeliness_role(t);
     } else if (d->absent) {
         w = "đã đóng";
     } else if (d->status == DST_SUBMITTED) {
@@ -222,11 +159,11 @@ static const char *state_word(const struct dossier *d, int64_t now, int tz, enum
  * A second supplement request makes a dossier late whatever its dates: the cell says so. */
 static void left_text(const struct dossier *d, int64_t now, int tz, char *buf, size_t n)
 {
-    char span[48];
+    char words[64];
     buf[0] = '\0';
     if (d->due == TIME_NONE || d->received == TIME_NONE)
         return;
-    double left = workdays_between(clock_ref(d, now), d->due, tz);
+    double left = dossier_clock_left(d, now, tz);
     bool open = dossier_is_open(d);
     if (!open && (d->finished == TIME_NONE || d->absent))
         return;
@@ -234,30 +171,8 @@ static void left_text(const struct dossier *d, int64_t now, int tz, char *buf, s
         snprintf(buf, n, "bổ sung %d lần", d->supplements);
         return;
     }
-    if (left >= 0)
-        fmt_days_decimal(left, span, sizeof span);
-    else
-        fmt_days_hours(-left, span, sizeof span);
-    if (!open)
-        snprintf(buf, n, "%s %s", left >= 0 ? "sớm" : "trễ", span);
-    else
-        snprintf(buf, n, "%s%s %s", d->paused_since != TIME_NONE ? "dừng, " : "",
-                 left >= 0 ? "còn" : "quá", span);
-}
-
-/* "02/03 08:00" in local time. */
-static void fmt_dm_hm(int64_t t, int tz, char *buf, size_t n)
-{
-    if (t == TIME_NONE) {
-        buf[0] = '\0';
-        return;
-    }
-    int64_t local = t + tz;
-    int64_t days = local / 86400 - (local % 86400 < 0);
-    int64_t sod = local - days * 86400;
-    int y, m, d;
-    clock_civil_from_days(days, &y, &m, &d);
-    snprintf(buf, n, "%02d/%02d %02d:%02d", d, m, (int)(sod / 3600), (int)(sod % 3600 / 60));
+    dossier_clock_words(left, open, words, sizeof words);
+    snprintf(buf, n, "%s%s", open && d->paused_since != TIME_NONE ? "dừng, " : "", words);
 }
 
 static const char *unit_label(const struct dossiers_view *v, const struct dossier *d)
@@ -297,10 +212,10 @@ static enum theme_role cell_text(const struct dossiers_view *v, const struct dos
         str_copy(buf, d->channel ? dossier_channel_label(d->channel) : "", n);
         break;
     case C_RECEIVED:
-        fmt_dm_hm(d->received, v->tz, buf, n);
+        fmt_time(d->received, v->tz, false, "", buf, n);
         break;
     case C_DUE:
-        fmt_dm_hm(d->due, v->tz, buf, n);
+        fmt_time(d->due, v->tz, false, "", buf, n);
         break;
     case C_STATE:
         str_copy(buf, state_word(d, v->now, v->tz, &role), n);
@@ -444,7 +359,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+static const struct list_ops ops = {.key = item_key, .text = item_text, .compare = item_compare};
 
 static struct view *dossiers_create(void)
 {
@@ -531,17 +446,6 @@ static void dossiers_recalc(struct view *base, const struct view_ctx *ctx)
     list_end(&v->list, ctx->filter);
 }
 
-/* "98,7%", or "–" when nothing is counted (766: N/A). */
-static void fmt_rate(double r, char *buf, size_t n)
-{
-    if (r < 0) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    long tenths = lround(r * 1000);
-    snprintf(buf, n, "%ld,%ld%%", tenths / 10, tenths % 10);
-}
-
 static void dossiers_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
 {
     struct dossiers_view *v = (struct dossiers_view *)base;
@@ -557,8 +461,8 @@ static void dossiers_draw(struct view *base, const struct view_ctx *ctx, WINDOW 
     if (filter_active(ctx->filter))
         len += snprintf(line + len, sizeof line - (size_t)len, " (lọc \"%s\": %zu/%zu)",
                         ctx->filter->text, list_count(&v->list), v->list.total);
-    fmt_rate(dossier_stats_on_time_rate(s), ontime, sizeof ontime);
-    fmt_rate(dossier_stats_online_rate(s), online, sizeof online);
+    fmt_pct_fixed(dossier_stats_on_time_rate(s), ontime, sizeof ontime);
+    fmt_pct_fixed(dossier_stats_online_rate(s), online, sizeof online);
     snprintf(line + len, sizeof line - (size_t)len,
              " │ quá hạn %zu · sắp đến hạn %zu · còn hạn %zu │ đúng hạn %s · trực tuyến %s",
              s->overdue, s->due_soon, s->ok, ontime, online);
@@ -594,16 +498,8 @@ static void dossiers_draw(struct view *base, const struct view_ctx *ctx, WINDOW 
 static bool dossiers_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
                                struct nav_request *req)
 {
-    struct dossiers_view *v = (struct dossiers_view *)base;
     (void)ctx;
-    if (a != ACT_ENTER)
-        return false;
-    size_t item = list_selected(&v->list);
-    if (item == (size_t)-1)
-        return true;
-    str_copy(req->view, "dossier", sizeof req->view);
-    str_copy(req->arg, rec(v, item)->id, sizeof req->arg);
-    return true;
+    return listview_open(&((struct dossiers_view *)base)->list, a, "dossier", req);
 }
 
 static struct list *dossiers_list(struct view *base)

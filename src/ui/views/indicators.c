@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "citydeck/bar.h"
+#include "citydeck/fmt.h"
 #include "citydeck/indicators.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
 #include "citydeck/spark.h"
 #include "citydeck/store.h"
@@ -92,17 +94,12 @@ static void period_words(const char *p, char *buf, size_t n)
     str_copy(buf, p, n);
 }
 
-static const char *dash(void)
-{
-    return text_ascii() ? "-" : "—";
-}
-
 /* A value with the indicator's decimals; without them, whole numbers stay whole and the rest
  * get two decimals below 10 and one above (a rate of 0.88 %, an income of 54.1 million). */
 static void format_value(double v, int decimals, char *buf, size_t n)
 {
     if (!isfinite(v)) {
-        str_copy(buf, isnan(v) ? dash() : v > 0 ? "∞" : "-∞", n);
+        str_copy(buf, isnan(v) ? fmt_dash() : v > 0 ? "∞" : "-∞", n);
         return;
     }
     int d = decimals;
@@ -229,7 +226,7 @@ static void completion_cell(double c, int width, char *buf, size_t n)
 {
     char pct[16];
     if (isnan(c)) {
-        str_copy(buf, dash(), n);
+        str_copy(buf, fmt_dash(), n);
         return;
     }
     if (isinf(c))
@@ -336,23 +333,6 @@ static void item_text(void *ctx, size_t item, struct buf *out)
                 outcome_word((enum indicator_outcome)v->cache[item].outcome));
 }
 
-/* Numbers ascending with the missing ones last. */
-static int cmp_num(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return isnan(a) - isnan(b);
-    return a < b ? -1 : a > b;
-}
-
-/* The same for a sort column: the list negates a descending comparison, so the sign for the
- * missing ones is flipped back and they stay last either way. */
-static int cmp_col(const struct indicators_view *v, double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return cmp_num(a, b) * (v->list.table.sort_desc ? -1 : 1);
-    return cmp_num(a, b);
-}
-
 static int item_compare(void *ctx, size_t a, size_t b, int col)
 {
     struct indicators_view *v = ctx;
@@ -367,7 +347,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
         int kb = outcome_rank((enum indicator_outcome)rb->outcome);
         if (ka != kb)
             return ka < kb ? -1 : 1;
-        int r = cmp_num(ra->completion, rb->completion);
+        int r = listview_cmp_num(ra->completion, rb->completion);
         if (r)
             return r;
         r = strcoll(unit_label(v, x.unit), unit_label(v, y.unit));
@@ -379,13 +359,13 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     case C_UNIT: /* by the full name, whatever the column shows */
         return strcoll(unit_label(v, x.unit), unit_label(v, y.unit));
     case C_ACTUAL:
-        return cmp_col(v, x.actual, y.actual);
+        return listview_cmp_col(&v->list, x.actual, y.actual);
     case C_PLAN:
-        return cmp_col(v, x.plan, y.plan);
+        return listview_cmp_col(&v->list, x.plan, y.plan);
     case C_DONE:
-        return cmp_col(v, ra->completion, rb->completion);
+        return listview_cmp_col(&v->list, ra->completion, rb->completion);
     case C_TREND:
-        return cmp_col(v, ra->change, rb->change);
+        return listview_cmp_col(&v->list, ra->change, rb->change);
     case C_OUTCOME:
         return outcome_rank((enum indicator_outcome)ra->outcome) -
                outcome_rank((enum indicator_outcome)rb->outcome);
@@ -399,7 +379,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+static const struct list_ops ops = {.key = item_key, .text = item_text, .compare = item_compare};
 
 static struct view *indicators_create(void)
 {
@@ -416,14 +396,6 @@ static void indicators_destroy(struct view *base)
     free(v->trend);
     free(v->trend_v);
     free(v);
-}
-
-static int preset_index(const char *arg)
-{
-    for (int i = 0; arg && presets[i]; i++)
-        if (strcmp(presets[i], arg) == 0)
-            return i;
-    return -1;
 }
 
 static bool preset_pass(int preset, enum indicator_outcome o)
@@ -505,7 +477,7 @@ static void indicators_recalc(struct view *base, const struct view_ctx *ctx)
         v->trend = xrealloc(v->trend, v->trend_cap * sizeof *v->trend);
         v->trend_v = xrealloc(v->trend_v, v->trend_cap * sizeof *v->trend_v);
     }
-    if (!v->user_period && ctx->arg && preset_index(ctx->arg) < 0 &&
+    if (!v->user_period && ctx->arg && listview_preset(presets, ctx->arg) < 0 &&
         period_rank(v->s, ctx->arg) < v->nperiods) {
         str_copy(v->period, ctx->arg, sizeof v->period); /* ":indicators 2025M10" */
         v->user_period = true;
@@ -516,7 +488,7 @@ static void indicators_recalc(struct view *base, const struct view_ctx *ctx)
 
     size_t n = indicator_store_count(v->s);
     v->cache = xgrow(v->cache, &v->cache_cap, n ? n : 1, sizeof *v->cache);
-    int preset = preset_index(ctx->arg);
+    int preset = listview_preset(presets, ctx->arg);
     const char *period = v->rank < v->nperiods ? indicator_store_period_at(v->s, v->rank) : NULL;
     const char *prev = period && v->rank > 0 ? indicator_store_period_at(v->s, v->rank - 1) : NULL;
     v->rows_in_period = 0;
@@ -651,7 +623,7 @@ static void indicators_crumb(struct view *base, const struct view_ctx *ctx, char
     struct indicators_view *v = (struct indicators_view *)base;
     char pw[64];
     period_words(v->period, pw, sizeof pw);
-    int preset = preset_index(ctx->arg);
+    int preset = listview_preset(presets, ctx->arg);
     snprintf(buf, n, "%s%s%s", pw, pw[0] && preset >= 0 ? " · " : "",
              preset >= 0 ? preset_words[preset] : "");
 }

@@ -18,7 +18,10 @@
 #include "citydeck/alerts.h"
 #include "citydeck/bar.h"
 #include "citydeck/clock.h"
+#include "citydeck/fmt.h"
 #include "citydeck/panel.h"
+#include "citydeck/period.h"
+#include "citydeck/sensor_words.h"
 #include "citydeck/spark.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
@@ -112,53 +115,6 @@ struct overview_view {
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
-/* "97,3%" (Vietnamese decimal comma); "–" when there is no rate. */
-static void fmt_pct(double rate, char *buf, size_t n)
-{
-    if (rate < 0 || isnan(rate)) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    double p = rate * 100.0;
-    if (p >= 99.95 && rate < 1.0)
-        p = 99.9; /* never round a shortfall up to a clean 100 % */
-    int tenths = (int)(p * 10.0 + 0.5);
-    if (tenths % 10 == 0)
-        snprintf(buf, n, "%d%%", tenths / 10);
-    else
-        snprintf(buf, n, "%d,%d%%", tenths / 10, tenths % 10);
-}
-
-/* "1.234" (Vietnamese thousands separator). */
-static void fmt_count(size_t v, char *buf, size_t n)
-{
-    char raw[32];
-    int len = snprintf(raw, sizeof raw, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = '.';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
-}
-
-/* "3,2" with a decimal comma. */
-static void fmt_decimal(double v, int decimals, char *buf, size_t n)
-{
-    snprintf(buf, n, "%.*f", decimals, v);
-    char *dot = strchr(buf, '.');
-    if (dot)
-        *dot = ',';
-}
-
-/* Copies remote text into a fixed buffer, cut on a grapheme boundary with an ellipsis (never
- * in the middle of a UTF-8 sequence). */
-static void fit(char *dst, size_t n, const char *src)
-{
-    text_fit(src ? src : "", 1 << 20, dst, n);
-}
-
 /* A line drawn in segments of different roles, clipped at its end column. */
 struct line {
     WINDOW *w;
@@ -227,13 +183,13 @@ static void recalc_place(struct overview_view *v, const struct view_ctx *ctx)
     v->nunits = 0;
     if (ctx->scope) {
         const struct unit *u = unit_table_find(units, ctx->scope);
-        fit(v->place, sizeof v->place, unit_table_name(units, ctx->scope));
+        fmt_text(unit_table_name(units, ctx->scope), v->place, sizeof v->place);
         if (u)
             v->population = u->population;
         return;
     }
     const char *p = unit_table_province_name(units);
-    fit(v->place, sizeof v->place, p ? p : "Toàn tỉnh");
+    fmt_text(p ? p : "Toàn tỉnh", v->place, sizeof v->place);
     v->nunits = unit_table_leaves(units, NULL, 0);
     int64_t pop = 0;
     bool known = v->nunits > 0;
@@ -324,7 +280,7 @@ static void recalc_complaints(struct overview_view *v, const struct view_ctx *ct
         size_t last = v->c_ntop < TOP_CATEGORIES ? v->c_ntop : TOP_CATEGORIES - 1;
         memmove(&v->c_top[pos + 1], &v->c_top[pos], (last - pos) * sizeof v->c_top[0]);
         const char *name = complaint_table_category_name(t, k);
-        fit(v->c_top[pos].name, sizeof v->c_top[pos].name, name ? name : "Khác");
+        fmt_text(name ? name : "Khác", v->c_top[pos].name, sizeof v->c_top[pos].name);
         v->c_top[pos].n = cnt;
         if (v->c_ntop < TOP_CATEGORIES)
             v->c_ntop++;
@@ -340,13 +296,6 @@ static void recalc_complaints(struct overview_view *v, const struct view_ctx *ct
             v->c_days[DAYS - 1 - age]++;
         v->c_new_today += age == 0;
     }
-}
-
-static const char *sensor_label(const struct sensor *s)
-{
-    if (s->station && *s->station)
-        return s->station;
-    return s->name && *s->name ? s->name : s->id;
 }
 
 static void recalc_sensors(struct overview_view *v, const struct view_ctx *ctx)
@@ -377,7 +326,7 @@ static void recalc_sensors(struct overview_view *v, const struct view_ctx *ctx)
     if (st->worst_aqi >= 0 && st->worst_aqi_sensor < sensor_table_count(t)) {
         const struct sensor *s = sensor_table_at(t, st->worst_aqi_sensor);
         v->aqi = st->worst_aqi;
-        fit(v->aqi_station, sizeof v->aqi_station, sensor_label(s));
+        fmt_text(sensor_words_station(s), v->aqi_station, sizeof v->aqi_station);
         v->aqi_pollutant = aqi_pollutant_name(s->pollutant);
         /* The trend as indexes, not concentrations: the tile speaks VN_AQI. */
         struct series_point pts[AQI_POINTS];
@@ -399,38 +348,24 @@ static void recalc_sensors(struct overview_view *v, const struct view_ctx *ctx)
              (s->level == v->gauge_level && !(s->value <= v->gauge_value)))) {
             v->gauge_level = s->level;
             v->gauge_value = s->value;
-            fit(v->gauge_name, sizeof v->gauge_name, sensor_label(s));
-            fit(v->gauge_unit, sizeof v->gauge_unit, s->unit ? s->unit : "");
+            fmt_text(sensor_words_station(s), v->gauge_name, sizeof v->gauge_name);
+            fmt_text(s->unit ? s->unit : "", v->gauge_unit, sizeof v->gauge_unit);
         } else if (s->kind == SK_FLOOD_DEPTH) {
             double cm = flood_depth_cm(s->value, s->unit);
             if (isfinite(cm) && !(cm <= v->depth_cm)) {
                 v->depth_cm = cm;
-                fit(v->depth_name, sizeof v->depth_name, sensor_label(s));
+                fmt_text(sensor_words_station(s), v->depth_name, sizeof v->depth_name);
             }
         }
     }
 }
 
-/* The latest period in which any indicator has an actual. */
-static const char *latest_period(const struct indicator_store *s)
-{
-    const char *best = NULL;
-    size_t n = indicator_store_indicator_count(s);
-    for (size_t i = 0; i < n; i++) {
-        const struct indicator_meta *m = indicator_store_indicator_at(s, i);
-        const char *p = m ? indicator_store_latest_period(s, m->id) : NULL;
-        if (p && (!best || indicator_period_cmp(p, best) > 0))
-            best = p;
-    }
-    return best;
-}
-
 static void recalc_indicators(struct overview_view *v, const struct view_ctx *ctx)
 {
     const struct indicator_store *s = ctx->store->indicators;
-    const char *period = latest_period(s);
+    const char *period = period_latest(s);
     memset(&v->tally, 0, sizeof v->tally);
-    fit(v->period, sizeof v->period, period ? period : "");
+    fmt_text(period ? period : "", v->period, sizeof v->period);
     if (!period)
         return;
     if (ctx->scope) {
@@ -476,8 +411,8 @@ static void refresh_alerts(struct overview_view *v, const struct view_ctx *ctx)
         l->severity = e->severity;
         l->acked = e->acked;
         l->start = e->start;
-        fit(l->unit, sizeof l->unit, e->unit_name ? e->unit_name : e->unit_code);
-        fit(l->message, sizeof l->message, e->message);
+        fmt_text(e->unit_name ? e->unit_name : e->unit_code, l->unit, sizeof l->unit);
+        fmt_text(e->message, l->message, sizeof l->message);
     }
 }
 
@@ -996,10 +931,9 @@ static void put_num(FILE *out, const char *section, const char *key, size_t v)
 
 static void put_rate(FILE *out, const char *section, const char *key, double rate)
 {
-    if (rate < 0 || isnan(rate))
-        put_kv(out, section, key, "");
-    else
-        fprintf(out, "%s\t%s\t%.1f\n", section, key, rate * 100.0);
+    char pct[32];
+    fmt_pct_plain(rate, pct, sizeof pct);
+    put_kv(out, section, key, pct);
 }
 
 static void overview_export(struct view *base, const struct view_ctx *ctx, FILE *out)

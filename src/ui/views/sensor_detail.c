@@ -9,19 +9,12 @@
 #include "citydeck/chart.h"
 #include "citydeck/clock.h"
 #include "citydeck/panel.h"
+#include "citydeck/sensor_words.h"
 #include "citydeck/sensors.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
-
-/* From sensors.c: the list and the detail judge and word a sensor the same way. */
-int sensors_severity(const struct sensor *s, int64_t now_ms);
-enum theme_role sensors_severity_role(int sev);
-enum theme_role sensors_level_text(const struct sensor *s, int64_t now_ms, char *buf, size_t n);
-void sensors_format_value(const struct sensor *s, double v, char *buf, size_t n);
-const char *sensors_property(const struct sensor *s);
-bool sensors_reading_old(const struct sensor *s, int64_t now_ms);
 
 #define NONE ((size_t)-1)
 #define CHART_MIN_H 5
@@ -52,19 +45,14 @@ static const struct sensor *current(const struct sensor_detail_view *v)
     return v->idx == NONE ? NULL : sensor_table_at(v->t, v->idx);
 }
 
-static const char *station(const struct sensor *s)
-{
-    return s->station && *s->station ? s->station : s->name && *s->name ? s->name : s->id;
-}
-
-static struct view *detail_create(void)
+static struct view *sensor_create(void)
 {
     struct sensor_detail_view *v = xcalloc(1, sizeof *v);
     v->idx = NONE;
     return &v->base;
 }
 
-static void detail_destroy(struct view *base)
+static void sensor_destroy(struct view *base)
 {
     struct sensor_detail_view *v = (struct sensor_detail_view *)base;
     free(v->pts);
@@ -85,10 +73,10 @@ static size_t pick_worst(const struct sensor_table *t, const struct view_ctx *ct
         const struct sensor *s = sensor_table_at(t, i);
         if (ctx->scope && !str_eq(s->unit_code, ctx->scope))
             continue;
-        int sev = sensors_severity(s, now_ms);
+        int sev = sensor_words_severity(s, now_ms);
         if (best != NONE && sev == best_sev) {
             const struct sensor *b = sensor_table_at(t, best);
-            int r = strcoll(station(s), station(b));
+            int r = strcoll(sensor_words_station(s), sensor_words_station(b));
             if (r > 0 || (r == 0 && strcmp(s->id, b->id) >= 0))
                 continue;
         } else if (sev < best_sev) {
@@ -217,7 +205,7 @@ static int chart_decimals(const struct sensor *s, double hi)
     return isfinite(hi) && fabs(hi) >= 100 ? 0 : 1;
 }
 
-static void detail_recalc(struct view *base, const struct view_ctx *ctx)
+static void sensor_recalc(struct view *base, const struct view_ctx *ctx)
 {
     struct sensor_detail_view *v = (struct sensor_detail_view *)base;
     v->t = ctx->store->sensors;
@@ -268,7 +256,7 @@ static void detail_recalc(struct view *base, const struct view_ctx *ctx)
     sp->unit = v->unit[0] ? v->unit : NULL;
     sp->tz_offset_s = ctx->tz_offset_s;
     sp->ascii = text_ascii() != 0;
-    sp->line_role = sensors_severity_role(sensors_severity(s, now_ms));
+    sp->line_role = sensor_words_severity_role(sensor_words_severity(s, now_ms));
     if (sp->line_role == TH_OK)
         sp->line_role = TH_NORMAL;
     if (s->kind == SK_AIR_QUALITY && s->pollutant != AQI_POL_NONE)
@@ -288,7 +276,7 @@ static void short_time(int64_t t_ms, int tz, char *buf, size_t n)
 static void value_with_unit(const struct sensor *s, double x, char *buf, size_t n)
 {
     char num[64];
-    sensors_format_value(s, x, num, sizeof num);
+    sensor_words_value(s, x, num, sizeof num);
     snprintf(buf, n, "%s%s%s", num, isfinite(x) && s->unit && *s->unit ? " " : "",
              isfinite(x) && s->unit ? s->unit : "");
 }
@@ -302,8 +290,8 @@ static int draw_meta(struct sensor_detail_view *v, const struct view_ctx *ctx, W
     int y = r.y, end = r.y + r.h;
     if (y >= end)
         return 0;
-    snprintf(line, sizeof line, "%s · mã %s · %s · %s%s%s%s", station(s), s->id,
-             sensor_kind_label(s->kind), sensors_property(s), s->unit && *s->unit ? " (" : "",
+    snprintf(line, sizeof line, "%s · mã %s · %s · %s%s%s%s", sensor_words_station(s), s->id,
+             sensor_kind_label(s->kind), sensor_words_property(s), s->unit && *s->unit ? " (" : "",
              s->unit ? s->unit : "", s->unit && *s->unit ? ")" : "");
     panel_text(w, y++, r.x, r.w, line, TH_TITLE);
     if (y >= end)
@@ -313,15 +301,15 @@ static int draw_meta(struct sensor_detail_view *v, const struct view_ctx *ctx, W
     else
         str_copy(a, " · chưa có vị trí", sizeof a);
     /* The Datastream's own name when it says more than the station and the property. */
-    bool name = s->name && *s->name && strcmp(s->name, station(s)) != 0 &&
-                strcmp(s->name, sensors_property(s)) != 0;
+    bool name = s->name && *s->name && strcmp(s->name, sensor_words_station(s)) != 0 &&
+                strcmp(s->name, sensor_words_property(s)) != 0;
     snprintf(line, sizeof line, "Xã/phường: %s%s%s%s",
              s->unit_code ? unit_table_name(v->units, s->unit_code) : "(chưa rõ)", a,
              name ? " · " : "", name ? s->name : "");
     panel_text(w, y++, r.x, r.w, line, TH_NORMAL);
     if (y >= end)
         return y - r.y;
-    enum theme_role role = sensors_level_text(s, now_ms, b, sizeof b);
+    enum theme_role role = sensor_words_level(s, now_ms, b, sizeof b);
     if (s->time_ms == TIME_NONE) {
         snprintf(line, sizeof line, "Mới nhất: chưa có số liệu");
     } else {
@@ -331,7 +319,8 @@ static int draw_meta(struct sensor_detail_view *v, const struct view_ctx *ctx, W
         clock_format_age((now_ms - s->time_ms) / 1000, age, sizeof age);
         snprintf(line, sizeof line, "Mới nhất: %s lúc %s (%s trước%s)%s%s",
                  s->kind == SK_CAMERA ? (s->value > 0 ? "trạng thái 1" : "trạng thái 0") : a, c,
-                 age, sensors_reading_old(s, now_ms) ? ", số liệu cũ" : "", b[0] ? " · " : "", b);
+                 age, sensor_words_reading_old(s, now_ms) ? ", số liệu cũ" : "", b[0] ? " · " : "",
+                 b);
     }
     panel_text(w, y++, r.x, r.w, line, role == TH_OK || role == TH_DIM ? TH_NORMAL : role);
     if (y >= end)
@@ -385,12 +374,12 @@ static void draw_figures(struct sensor_detail_view *v, const struct view_ctx *ct
     panel_text(w, r.y, r.x, r.w, line, TH_NORMAL);
 }
 
-static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
+static void sensor_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w, struct rect r)
 {
     struct sensor_detail_view *v = (struct sensor_detail_view *)base;
     const struct sensor *s = current(v);
     char title[256];
-    snprintf(title, sizeof title, "Cảm biến%s%s", s ? " " : "", s ? station(s) : "");
+    snprintf(title, sizeof title, "Cảm biến%s%s", s ? " " : "", s ? sensor_words_station(s) : "");
     struct rect body = panel_draw_title(w, r, title, ctx, "sensors");
     if (body.h <= 0)
         return;
@@ -429,7 +418,7 @@ static void detail_draw(struct view *base, const struct view_ctx *ctx, WINDOW *w
         draw_figures(v, ctx, w, out[2], s);
 }
 
-static void detail_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
+static void sensor_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     struct sensor_detail_view *v = (struct sensor_detail_view *)base;
     const struct sensor *s = current(v);
@@ -437,10 +426,10 @@ static void detail_crumb(struct view *base, const struct view_ctx *ctx, char *bu
         str_copy(buf, ctx->arg ? ctx->arg : "", n);
         return;
     }
-    snprintf(buf, n, "%s%s", station(s), v->picked ? " (xấu nhất)" : "");
+    snprintf(buf, n, "%s%s", sensor_words_station(s), v->picked ? " (xấu nhất)" : "");
 }
 
-static void detail_export(struct view *base, const struct view_ctx *ctx, FILE *out)
+static void sensor_export(struct view *base, const struct view_ctx *ctx, FILE *out)
 {
     struct sensor_detail_view *v = (struct sensor_detail_view *)base;
     const struct sensor *s = current(v);
@@ -450,22 +439,22 @@ static void detail_export(struct view *base, const struct view_ctx *ctx, FILE *o
         return;
     }
     fprintf(out, "Mã\t%s\nTrạm\t%s\nTên\t%s\nLoại\t%s\nĐại lượng\t%s\nĐơn vị\t%s\n", s->id,
-            station(s), s->name ? s->name : "", sensor_kind_label(s->kind), sensors_property(s),
-            s->unit ? s->unit : "");
+            sensor_words_station(s), s->name ? s->name : "", sensor_kind_label(s->kind),
+            sensor_words_property(s), s->unit ? s->unit : "");
     fprintf(out, "Mã xã/phường\t%s\nXã/phường\t%s\n", s->unit_code ? s->unit_code : "",
             s->unit_code ? unit_table_name(v->units, s->unit_code) : "");
     if (s->has_location)
         fprintf(out, "Vị trí\t%.6f, %.6f\n", s->lat, s->lon);
     if (s->time_ms != TIME_NONE) {
-        sensors_format_value(s, s->value, buf, sizeof buf);
+        sensor_words_value(s, s->value, buf, sizeof buf);
         clock_format_iso(s->time_ms / 1000, ctx->tz_offset_s, when, sizeof when);
         fprintf(out, "Giá trị mới nhất\t%s\nThời điểm\t%s\n", buf, when);
     }
-    sensors_level_text(s, ctx->now * 1000, buf, sizeof buf);
+    sensor_words_level(s, ctx->now * 1000, buf, sizeof buf);
     fprintf(out, "Mức\t%s\n", buf);
     for (int i = 0; i < v->spec.nth; i++) {
         char num[64];
-        sensors_format_value(s, v->spec.th[i].value, num, sizeof num);
+        sensor_words_value(s, v->spec.th[i].value, num, sizeof num);
         fprintf(out, "Ngưỡng %s\t%s\n", v->spec.th[i].label, num);
     }
     fputs("\nThời điểm\tGiá trị\n", out);
@@ -483,10 +472,10 @@ const struct view_ops sensor_view_ops = {
     .title = "Cảm biến",
     .feed = "sensors",
     .detail = true,
-    .create = detail_create,
-    .destroy = detail_destroy,
-    .recalc = detail_recalc,
-    .draw = detail_draw,
-    .crumb = detail_crumb,
-    .export = detail_export,
+    .create = sensor_create,
+    .destroy = sensor_destroy,
+    .recalc = sensor_recalc,
+    .draw = sensor_draw,
+    .crumb = sensor_crumb,
+    .export = sensor_export,
 };

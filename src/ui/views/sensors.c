@@ -7,192 +7,17 @@
 #include <wchar.h>
 
 #include "citydeck/clock.h"
+#include "citydeck/fmt.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
+#include "citydeck/sensor_words.h"
 #include "citydeck/sensors.h"
 #include "citydeck/spark.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
-
-/* Shared with the sensor detail (sensor_detail.c): one severity scale and one set of words
- * for both views. */
-int sensors_severity(const struct sensor *s, int64_t now_ms);
-enum theme_role sensors_severity_role(int sev);
-enum theme_role sensors_level_text(const struct sensor *s, int64_t now_ms, char *buf, size_t n);
-void sensors_format_value(const struct sensor *s, double v, char *buf, size_t n);
-const char *sensors_property(const struct sensor *s);
-bool sensors_reading_old(const struct sensor *s, int64_t now_ms);
-
-/* Severity scale, worst = highest. Hazardous AQI, BĐ III, impassable flooding and cameras
- * that report themselves offline share the top, as the domain's colour table puts them. */
-enum {
-    SEV_OK = 0,
-    SEV_NOTE = 1, /* AQI Trung bình; no reading yet */
-    SEV_WARN = 2, /* AQI Kém; BĐ I; ≥ 10 cm; camera silent > 15 min */
-    SEV_BAD = 3,  /* AQI Xấu; BĐ II; ≥ 20 cm; camera silent > 1 h */
-    SEV_VERY = 4, /* AQI Rất xấu */
-    SEV_TOP = 5,  /* AQI Nguy hại; BĐ III; ≥ 30 cm; camera offline */
-};
-
-#define MINUTE_MS (60 * 1000LL)
-#define CAMERA_AMBER_MS (15 * MINUTE_MS) /* domain-vn §5.3 */
-#define CAMERA_RED_MS (60 * MINUTE_MS)
-/* A reading older than this is marked: hubs send every 5-15 minutes. */
-#define OLD_READING_MS (60 * MINUTE_MS)
-
-static bool has_reading(const struct sensor *s)
-{
-    return s->time_ms != TIME_NONE && isfinite(s->value);
-}
-
-int sensors_severity(const struct sensor *s, int64_t now_ms)
-{
-    switch (s->kind) {
-    case SK_AIR_QUALITY:
-        switch (aqi_band(s->aqi)) {
-        case AQI_BAND_HAZARDOUS:
-            return SEV_TOP;
-        case AQI_BAND_VERY_BAD:
-            return SEV_VERY;
-        case AQI_BAND_BAD:
-            return SEV_BAD;
-        case AQI_BAND_POOR:
-            return SEV_WARN;
-        case AQI_BAND_MODERATE:
-            return SEV_NOTE;
-        case AQI_BAND_GOOD:
-            return SEV_OK;
-        default:
-            break;
-        }
-        break;
-    case SK_WATER_LEVEL:
-        if (s->level == FLOOD_III)
-            return SEV_TOP;
-        if (s->level == FLOOD_II)
-            return SEV_BAD;
-        if (s->level == FLOOD_I)
-            return SEV_WARN;
-        if (s->level == FLOOD_BELOW)
-            return SEV_OK;
-        break;
-    case SK_FLOOD_DEPTH:
-        if (s->depth_class >= 0)
-            return s->depth_class == 3 ? SEV_TOP : s->depth_class == 2 ? SEV_BAD : s->depth_class;
-        break;
-    case SK_CAMERA:
-        if (s->offline)
-            return SEV_TOP;
-        if (sensor_silent(s, now_ms, CAMERA_RED_MS))
-            return SEV_BAD;
-        if (sensor_silent(s, now_ms, CAMERA_AMBER_MS))
-            return SEV_WARN;
-        return SEV_OK;
-    default:
-        break;
-    }
-    return has_reading(s) ? SEV_OK : SEV_NOTE;
-}
-
-enum theme_role sensors_severity_role(int sev)
-{
-    return sev >= SEV_VERY   ? TH_CRIT
-           : sev == SEV_BAD  ? TH_BAD
-           : sev == SEV_WARN ? TH_WARN
-           : sev == SEV_NOTE ? TH_NORMAL
-                             : TH_OK;
-}
-
-/* Short words for the table; the detail view adds flood_depth_label's full sentence. */
-static const char *depth_word(int cls)
-{
-    static const char *const words[] = {"< 10 cm", "ngập ≥ 10 cm", "ngập ≥ 20 cm", "ngập ≥ 30 cm"};
-    static const char *const ascii[] = {"< 10 cm", "ngập >= 10 cm", "ngập >= 20 cm",
-                                        "ngập >= 30 cm"};
-    return cls >= 0 && cls <= 3 ? (text_ascii() ? ascii : words)[cls] : "";
-}
-
-enum theme_role sensors_level_text(const struct sensor *s, int64_t now_ms, char *buf, size_t n)
-{
-    int sev = sensors_severity(s, now_ms);
-    enum theme_role role = sensors_severity_role(sev);
-    buf[0] = '\0';
-    if (s->kind == SK_CAMERA) {
-        str_copy(buf,
-                 s->offline                                  ? "ngoại tuyến"
-                 : sensor_silent(s, now_ms, CAMERA_AMBER_MS) ? "mất tín hiệu"
-                                                             : "trực tuyến",
-                 n);
-        return role;
-    }
-    if (!has_reading(s)) {
-        str_copy(buf, "chưa có số liệu", n);
-        return TH_DIM;
-    }
-    switch (s->kind) {
-    case SK_AIR_QUALITY:
-        if (s->aqi < 0) {
-            str_copy(buf, "chưa tính được AQI", n);
-            return TH_DIM;
-        }
-        snprintf(buf, n, "AQI %d %s", s->aqi, aqi_band_label(aqi_band(s->aqi)));
-        return role;
-    case SK_WATER_LEVEL:
-        if (s->level == FLOOD_UNKNOWN) {
-            str_copy(buf, "chưa có mức BĐ", n);
-            return TH_DIM;
-        }
-        str_copy(buf, flood_level_label(s->level), n);
-        return role;
-    case SK_FLOOD_DEPTH:
-        str_copy(buf, depth_word(s->depth_class), n);
-        return role;
-    default:
-        return TH_NORMAL;
-    }
-}
-
-/* Decimals by what is measured: an index or a count is whole, a river level keeps its
- * centimetres, a concentration its first decimal. */
-void sensors_format_value(const struct sensor *s, double v, char *buf, size_t n)
-{
-    if (!isfinite(v)) {
-        str_copy(buf, text_ascii() ? "-" : "—", n);
-        return;
-    }
-    int d;
-    bool metres = s->unit && strcmp(s->unit, "m") == 0;
-    if (s->kind == SK_TRAFFIC_COUNT || s->kind == SK_CAMERA ||
-        (s->kind == SK_AIR_QUALITY && s->pollutant == AQI_POL_INDEX))
-        d = 0;
-    else if (s->kind == SK_WATER_LEVEL || metres)
-        d = 2;
-    else if (s->kind == SK_FLOOD_DEPTH)
-        d = 0;
-    else
-        d = fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2;
-    if (fabs(v) < 0.5 * pow(10, -d))
-        v = 0;
-    snprintf(buf, n, "%.*f", d, v);
-}
-
-const char *sensors_property(const struct sensor *s)
-{
-    if (s->kind == SK_AIR_QUALITY && s->pollutant != AQI_POL_NONE)
-        return aqi_pollutant_name(s->pollutant);
-    if (s->property && *s->property)
-        return s->property;
-    return s->name ? s->name : "";
-}
-
-bool sensors_reading_old(const struct sensor *s, int64_t now_ms)
-{
-    if (s->time_ms == TIME_NONE)
-        return false;
-    return now_ms - s->time_ms > (s->kind == SK_CAMERA ? CAMERA_AMBER_MS : OLD_READING_MS);
-}
 
 /* ---- the list ----------------------------------------------------------------------------- */
 
@@ -233,11 +58,6 @@ struct sensors_view {
 static const struct sensor *rec(const struct sensors_view *v, size_t item)
 {
     return sensor_table_at(v->t, item);
-}
-
-static const char *station(const struct sensor *s)
-{
-    return s->station && *s->station ? s->station : s->name && *s->name ? s->name : s->id;
 }
 
 /* Station names share long heads ("Trạm quan trắc không khí …", "Camera an ninh …") and
@@ -324,29 +144,29 @@ static enum theme_role cell_text(struct sensors_view *v, const struct sensor *s,
     buf[0] = '\0';
     switch ((enum col)col) {
     case C_STATION:
-        fit_middle(station(s), v->w_station > 0 ? v->w_station : (int)n, buf, n);
+        fit_middle(sensor_words_station(s), v->w_station > 0 ? v->w_station : (int)n, buf, n);
         break;
     case C_KIND:
         str_copy(buf, sensor_kind_label(s->kind), n);
         break;
     case C_PROP:
-        str_copy(buf, sensors_property(s), n);
+        str_copy(buf, sensor_words_property(s), n);
         break;
     case C_VALUE:
-        if (s->kind == SK_CAMERA || !has_reading(s))
+        if (s->kind == SK_CAMERA || !sensor_words_has_reading(s))
             break;
-        sensors_format_value(s, s->value, num, sizeof num);
+        sensor_words_value(s, s->value, num, sizeof num);
         snprintf(buf, n, "%s%s%s", num, s->unit && *s->unit ? " " : "", s->unit ? s->unit : "");
         break;
     case C_LEVEL:
-        return sensors_level_text(s, v->now_ms, buf, n);
+        return sensor_words_level(s, v->now_ms, buf, n);
     case C_AGE:
         if (s->time_ms == TIME_NONE) {
-            str_copy(buf, text_ascii() ? "-" : "—", n);
+            str_copy(buf, fmt_dash(), n);
             return TH_DIM;
         }
         clock_format_age((v->now_ms - s->time_ms) / 1000, num, sizeof num);
-        if (sensors_reading_old(s, v->now_ms)) {
+        if (sensor_words_reading_old(s, v->now_ms)) {
             snprintf(buf, n, "%s cũ", num);
             return TH_STALE;
         }
@@ -357,7 +177,7 @@ static enum theme_role cell_text(struct sensors_view *v, const struct sensor *s,
         return s->unit_code ? TH_NORMAL : TH_DIM;
     case C_TREND:
         trend_cell(v, s, buf, n);
-        return sensors_severity_role(sensors_severity(s, v->now_ms));
+        return sensor_words_severity_role(sensor_words_severity(s, v->now_ms));
     }
     return TH_NORMAL;
 }
@@ -381,26 +201,9 @@ static void item_text(void *ctx, size_t item, struct buf *out)
     struct sensors_view *v = ctx;
     const struct sensor *s = rec(v, item);
     char level[96];
-    sensors_level_text(s, v->now_ms, level, sizeof level);
-    buf_appendf(out, "%s %s %s %s %s %s", s->id, station(s), sensor_kind_label(s->kind),
-                sensors_property(s), level, unit_label(v, s));
-}
-
-/* Numbers ascending with the missing ones last. */
-static int cmp_num(double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return isnan(a) - isnan(b);
-    return a < b ? -1 : a > b;
-}
-
-/* The same for a sort column: the list negates a descending comparison, so the sign for the
- * missing ones is flipped back and they stay last either way. */
-static int cmp_col(const struct sensors_view *v, double a, double b)
-{
-    if (isnan(a) || isnan(b))
-        return cmp_num(a, b) * (v->list.table.sort_desc ? -1 : 1);
-    return cmp_num(a, b);
+    sensor_words_level(s, v->now_ms, level, sizeof level);
+    buf_appendf(out, "%s %s %s %s %s %s", s->id, sensor_words_station(s),
+                sensor_kind_label(s->kind), sensor_words_property(s), level, unit_label(v, s));
 }
 
 /* How far the latest reading moved from the oldest kept one, relative to it (the sparkline
@@ -421,26 +224,26 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     char bx[256], by[256];
     switch (col) {
     case -1: {
-        int sx = sensors_severity(x, v->now_ms), sy = sensors_severity(y, v->now_ms);
+        int sx = sensor_words_severity(x, v->now_ms), sy = sensor_words_severity(y, v->now_ms);
         if (sx != sy)
             return sx > sy ? -1 : 1;
-        int r = strcoll(station(x), station(y));
+        int r = strcoll(sensor_words_station(x), sensor_words_station(y));
         return r ? r : strcmp(x->id, y->id);
     }
     case C_VALUE:
-        return cmp_col(v, x->value, y->value);
+        return listview_cmp_col(&v->list, x->value, y->value);
     case C_LEVEL:
-        return sensors_severity(x, v->now_ms) - sensors_severity(y, v->now_ms);
+        return sensor_words_severity(x, v->now_ms) - sensor_words_severity(y, v->now_ms);
     case C_AGE: /* older = larger age; never heard of = oldest */
         return x->time_ms == y->time_ms ? 0 : x->time_ms < y->time_ms ? 1 : -1;
     case C_KIND:
         return (int)x->kind - (int)y->kind;
     case C_STATION:
-        return strcoll(station(x), station(y));
+        return strcoll(sensor_words_station(x), sensor_words_station(y));
     case C_UNIT:
         return strcoll(unit_label(v, x), unit_label(v, y));
     case C_TREND:
-        return cmp_col(v, series_change(x), series_change(y));
+        return listview_cmp_col(&v->list, series_change(x), series_change(y));
     default:
         cell_text(v, x, col, bx, sizeof bx);
         cell_text(v, y, col, by, sizeof by);
@@ -448,7 +251,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+static const struct list_ops ops = {.key = item_key, .text = item_text, .compare = item_compare};
 
 static struct view *sensors_create(void)
 {
@@ -464,21 +267,13 @@ static void sensors_destroy(struct view *base)
     free(v);
 }
 
-static int preset_index(const char *arg)
-{
-    for (int i = 0; arg && presets[i]; i++)
-        if (strcmp(presets[i], arg) == 0)
-            return i;
-    return -1;
-}
-
 static bool preset_pass(int preset, const struct sensor *s, int sev)
 {
     if (preset < 0)
         return true;
     if ((size_t)preset < ARRAY_LEN(preset_kinds))
         return s->kind == preset_kinds[preset];
-    return sev >= SEV_WARN; /* "alarm" */
+    return sev >= SENSOR_SEV_WARN; /* "alarm" */
 }
 
 static void sensors_recalc(struct view *base, const struct view_ctx *ctx)
@@ -489,17 +284,17 @@ static void sensors_recalc(struct view *base, const struct view_ctx *ctx)
     v->now_ms = ctx->now * 1000;
     v->n = v->alarm = v->unattributed = 0;
     memset(v->by_kind, 0, sizeof v->by_kind);
-    int preset = preset_index(ctx->arg);
+    int preset = listview_preset(presets, ctx->arg);
     size_t total = sensor_table_count(v->t);
     list_begin(&v->list);
     for (size_t i = 0; i < total; i++) {
         const struct sensor *s = sensor_table_at(v->t, i);
         if (ctx->scope && !str_eq(s->unit_code, ctx->scope))
             continue;
-        int sev = sensors_severity(s, v->now_ms);
+        int sev = sensor_words_severity(s, v->now_ms);
         v->n++;
         v->by_kind[(unsigned)s->kind < SK_COUNT ? s->kind : SK_OTHER]++;
-        v->alarm += sev >= SEV_WARN;
+        v->alarm += sev >= SENSOR_SEV_WARN;
         v->unattributed += s->unit_code == NULL;
         if (preset_pass(preset, s, sev))
             list_add(&v->list, i);
@@ -554,16 +349,8 @@ static void sensors_draw(struct view *base, const struct view_ctx *ctx, WINDOW *
 static bool sensors_on_action(struct view *base, enum action a, const struct view_ctx *ctx,
                               struct nav_request *req)
 {
-    struct sensors_view *v = (struct sensors_view *)base;
     (void)ctx;
-    if (a != ACT_ENTER)
-        return false;
-    size_t item = list_selected(&v->list);
-    if (item == (size_t)-1)
-        return true;
-    str_copy(req->view, "sensor", sizeof req->view);
-    str_copy(req->arg, rec(v, item)->id, sizeof req->arg);
-    return true;
+    return listview_open(&((struct sensors_view *)base)->list, a, "sensor", req);
 }
 
 static struct list *sensors_list(struct view *base)
@@ -574,9 +361,7 @@ static struct list *sensors_list(struct view *base)
 static void sensors_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     (void)base;
-    int preset = preset_index(ctx->arg);
-    if (preset >= 0)
-        str_copy(buf, preset_words[preset], n);
+    listview_crumb(presets, preset_words, ctx->arg, buf, n);
 }
 
 static void sensors_export(struct view *base, const struct view_ctx *ctx, FILE *out)
@@ -588,13 +373,13 @@ static void sensors_export(struct view *base, const struct view_ctx *ctx, FILE *
     for (size_t r = 0; r < list_count(&v->list); r++) {
         const struct sensor *s = rec(v, list_item(&v->list, r));
         char value[64] = "", level[96], when[40] = "";
-        if (has_reading(s))
-            sensors_format_value(s, s->value, value, sizeof value);
-        sensors_level_text(s, v->now_ms, level, sizeof level);
+        if (sensor_words_has_reading(s))
+            sensor_words_value(s, s->value, value, sizeof value);
+        sensor_words_level(s, v->now_ms, level, sizeof level);
         if (s->time_ms != TIME_NONE)
             clock_format_iso(s->time_ms / 1000, ctx->tz_offset_s, when, sizeof when);
-        fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s->id, station(s),
-                sensor_kind_label(s->kind), sensors_property(s), value, s->unit ? s->unit : "",
+        fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s->id, sensor_words_station(s),
+                sensor_kind_label(s->kind), sensor_words_property(s), value, s->unit ? s->unit : "",
                 level, when, s->unit_code ? s->unit_code : "", unit_label(v, s));
     }
 }

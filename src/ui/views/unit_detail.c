@@ -19,10 +19,14 @@
 #include "citydeck/alerts.h"
 #include "citydeck/bar.h"
 #include "citydeck/clock.h"
+#include "citydeck/deadline.h"
+#include "citydeck/fmt.h"
 #include "citydeck/panel.h"
+#include "citydeck/period.h"
 #include "citydeck/store.h"
 #include "citydeck/text.h"
 #include "citydeck/theme.h"
+#include "citydeck/unit_rank.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
 
@@ -109,63 +113,6 @@ struct unit_view {
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
-static void fmt_pct(double rate, char *buf, size_t n)
-{
-    if (rate < 0 || isnan(rate)) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    double p = rate * 100.0;
-    if (p >= 99.95 && rate < 1.0)
-        p = 99.9; /* never round a shortfall up to a clean 100 % */
-    int tenths = (int)(p * 10.0 + 0.5);
-    if (tenths % 10 == 0)
-        snprintf(buf, n, "%d%%", tenths / 10);
-    else
-        snprintf(buf, n, "%d,%d%%", tenths / 10, tenths % 10);
-}
-
-static void fmt_count(size_t v, char *buf, size_t n)
-{
-    char raw[32];
-    int len = snprintf(raw, sizeof raw, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = '.';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
-}
-
-/* A value with decimals (or up to two, trailing zeros dropped) and a decimal comma. */
-static void fmt_value(double v, int decimals, char *buf, size_t n)
-{
-    if (!isfinite(v)) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    snprintf(buf, n, "%.*f", decimals >= 0 ? decimals : 2, v);
-    char *dot = strchr(buf, '.');
-    if (dot && decimals < 0) {
-        char *end = buf + strlen(buf) - 1;
-        while (end > dot && *end == '0')
-            *end-- = '\0';
-        if (end == dot)
-            *end = '\0';
-    }
-    dot = strchr(buf, '.');
-    if (dot)
-        *dot = ',';
-}
-
-/* Copies remote text into a fixed buffer, cut on a grapheme boundary with an ellipsis (never
- * in the middle of a UTF-8 sequence). */
-static void fit(char *dst, size_t n, const char *src)
-{
-    text_fit(src ? src : "", 1 << 20, dst, n);
-}
-
 /* An id padded to cols, or its tail after "…" when it does not fit: hub ids share their
  * prefix ("H51.23293-261120-0107"), the end is what tells them apart. */
 static void fit_tail(const char *id, int cols, char *out, size_t n)
@@ -187,40 +134,6 @@ static void fit_tail(const char *id, int cols, char *out, size_t n)
 }
 
 /* ---- ranking: the same order as the Xếp hạng view (worst first) -------------------------- */
-
-struct rank_key {
-    const char *code;
-    size_t d_overdue, c_overdue;
-    double on_time; /* -1 none */
-};
-
-static struct rank_key rank_key_of(const struct store *s, const char *code)
-{
-    struct rank_key k = {code, 0, 0, -1};
-    const struct dossier_stats *ds = dossier_table_unit_stats(s->dossiers, code);
-    if (ds) {
-        k.d_overdue = ds->overdue;
-        k.on_time = dossier_stats_on_time_rate(ds);
-    }
-    const struct complaint_stats *cs = complaint_table_unit_stats(s->complaints, code);
-    if (cs)
-        k.c_overdue = cs->overdue;
-    return k;
-}
-
-/* < 0 when x is worse than y: overdue dossiers, overdue complaints, lower on-time rate (none
- * counts as best), code. */
-static int worst_first(const struct rank_key *x, const struct rank_key *y)
-{
-    if (x->d_overdue != y->d_overdue)
-        return x->d_overdue > y->d_overdue ? -1 : 1;
-    if (x->c_overdue != y->c_overdue)
-        return x->c_overdue > y->c_overdue ? -1 : 1;
-    double ox = x->on_time < 0 ? 2.0 : x->on_time, oy = y->on_time < 0 ? 2.0 : y->on_time;
-    if (ox != oy)
-        return ox < oy ? -1 : 1;
-    return strcmp(x->code, y->code);
-}
 
 /* The unit codes to rank: the unit list's communes and wards, else the codes the dossiers
  * name. Returns how many; *out is allocated. */
@@ -251,22 +164,22 @@ static const char *rank_units(const struct store *s, const char *code, size_t *r
     const char **codes;
     size_t n = unit_codes(s, &codes);
     const char *worst = NULL;
-    struct rank_key wk = {0}, mine = {0};
+    struct unit_rank wk = {0}, mine = {0};
     if (code)
-        mine = rank_key_of(s, code);
+        mine = unit_rank_of(s, code);
     *rank = 0;
     *total = n;
     size_t worse = 0;
     bool listed = false;
     for (size_t i = 0; i < n; i++) {
-        struct rank_key k = rank_key_of(s, codes[i]);
-        if (!worst || worst_first(&k, &wk) < 0) {
+        struct unit_rank k = unit_rank_of(s, codes[i]);
+        if (!worst || unit_rank_cmp(&k, &wk) < 0) {
             worst = codes[i];
             wk = k;
         }
         if (code && str_eq(codes[i], code))
             listed = true;
-        else if (code && worst_first(&k, &mine) < 0)
+        else if (code && unit_rank_cmp(&k, &mine) < 0)
             worse++;
     }
     if (listed)
@@ -294,30 +207,32 @@ static struct entry *add_text(struct unit_view *v, enum panel p, enum entry_kind
     struct entry *e = add(v, p, kind);
     e->wide = true;
     e->text_role = role;
-    fit(e->text, sizeof e->text, text);
+    fmt_text(text, e->text, sizeof e->text);
     return e;
 }
 
-static enum theme_role deadline_role(enum deadline_state d)
+/* Puts item at pos of a best-first list of at most TOP_N, the last one dropping out when it is
+ * full; nothing when pos is past the end. */
+static void top_insert(size_t *top, size_t *ntop, size_t pos, size_t item)
 {
-    return d == DL_OVERDUE ? TH_BAD : d == DL_DUE_SOON ? TH_WARN : TH_OK;
+    if (pos >= TOP_N)
+        return;
+    size_t last = *ntop < TOP_N ? *ntop : TOP_N - 1;
+    memmove(&top[pos + 1], &top[pos], (last - pos) * sizeof top[0]);
+    top[pos] = item;
+    if (*ntop < TOP_N)
+        (*ntop)++;
 }
 
-/* "quá 2d03" / "sắp 5h" / "còn 3d". */
-static void deadline_text(enum deadline_state d, int64_t due, int64_t now, char *buf, size_t n)
+/* Overdue before due soon, then the earlier due date, then the id. */
+static bool dossier_before(const struct dossier_table *t, size_t i, size_t j)
 {
-    char age[32];
-    if (d == DL_NONE || due == TIME_NONE) {
-        str_copy(buf, "chưa có hạn", n);
-        return;
-    }
-    if (d == DL_OVERDUE && due > now) {
-        /* Late by rule, not by date (a second supplement request counts late, 766 §2.1). */
-        str_copy(buf, "quá hạn", n);
-        return;
-    }
-    clock_format_age(d == DL_OVERDUE ? now - due : due - now, age, sizeof age);
-    snprintf(buf, n, "%s %s", d == DL_OVERDUE ? "quá" : d == DL_DUE_SOON ? "sắp" : "còn", age);
+    const struct dossier *d = dossier_table_at(t, i), *o = dossier_table_at(t, j);
+    enum deadline_state ds = dossier_table_deadline_at(t, i);
+    enum deadline_state os = dossier_table_deadline_at(t, j);
+    if (ds != os)
+        return ds == DL_OVERDUE;
+    return d->due != o->due ? d->due < o->due : strcmp(d->id, o->id) < 0;
 }
 
 static void build_dossiers(struct unit_view *v, const struct view_ctx *ctx)
@@ -355,24 +270,9 @@ static void build_dossiers(struct unit_view *v, const struct view_ctx *ctx)
         if (ds != DL_OVERDUE && ds != DL_DUE_SOON)
             continue;
         size_t pos = ntop;
-        while (pos > 0) {
-            size_t j = top[pos - 1];
-            const struct dossier *o = dossier_table_at(t, j);
-            enum deadline_state os = dossier_table_deadline_at(t, j);
-            bool before = ds != os           ? ds == DL_OVERDUE
-                          : d->due != o->due ? d->due < o->due
-                                             : strcmp(d->id, o->id) < 0;
-            if (!before)
-                break;
+        while (pos > 0 && dossier_before(t, i, top[pos - 1]))
             pos--;
-        }
-        if (pos >= TOP_N)
-            continue;
-        size_t last = ntop < TOP_N ? ntop : TOP_N - 1;
-        memmove(&top[pos + 1], &top[pos], (last - pos) * sizeof top[0]);
-        top[pos] = i;
-        if (ntop < TOP_N)
-            ntop++;
+        top_insert(top, &ntop, pos, i);
     }
     if (ntop == 0) {
         add_text(v, P_DOSSIERS, E_NONE, TH_OK, "Không có hồ sơ quá hạn hay sắp đến hạn.");
@@ -383,7 +283,7 @@ static void build_dossiers(struct unit_view *v, const struct view_ctx *ctx)
         enum deadline_state ds = dossier_table_deadline_at(t, top[k]);
         struct entry *e = add(v, P_DOSSIERS, E_DOSSIER);
         char proc[200];
-        fit(proc, sizeof proc, d->procedure);
+        fmt_text(d->procedure, proc, sizeof proc);
         str_copy(e->id, d->id, sizeof e->id);
         deadline_text(ds, d->due, ctx->now, e->state, sizeof e->state);
         e->state_role = deadline_role(ds);
@@ -394,21 +294,10 @@ static void build_dossiers(struct unit_view *v, const struct view_ctx *ctx)
 }
 
 /* Most urgent first, as the complaint queue orders them. */
-static int complaint_rank(const struct complaint *c, int64_t now)
-{
-    enum deadline_state d = complaint_deadline(c, now);
-    if (d == DL_OVERDUE)
-        return 0;
-    if (c->urgency == CURG_URGENT)
-        return 1;
-    if (d == DL_DUE_SOON)
-        return 2;
-    return d == DL_NONE ? 4 : 3;
-}
-
 static bool complaint_before(const struct complaint *x, const struct complaint *y, int64_t now)
 {
-    int rx = complaint_rank(x, now), ry = complaint_rank(y, now);
+    int rx = deadline_rank(complaint_deadline(x, now), x->urgency == CURG_URGENT);
+    int ry = deadline_rank(complaint_deadline(y, now), y->urgency == CURG_URGENT);
     if (rx != ry)
         return rx < ry;
     if (x->expected != y->expected)
@@ -464,24 +353,18 @@ static void build_complaints(struct unit_view *v, const struct view_ctx *ctx)
         size_t pos = ntop;
         while (pos > 0 && complaint_before(c, complaint_table_at(t, top[pos - 1]), ctx->now))
             pos--;
-        if (pos >= TOP_N)
-            continue;
-        size_t last = ntop < TOP_N ? ntop : TOP_N - 1;
-        memmove(&top[pos + 1], &top[pos], (last - pos) * sizeof top[0]);
-        top[pos] = i;
-        if (ntop < TOP_N)
-            ntop++;
+        top_insert(top, &ntop, pos, i);
     }
     for (size_t k = 0; k < ntop; k++) {
         const struct complaint *c = complaint_table_at(t, top[k]);
         enum deadline_state d = complaint_deadline(c, ctx->now);
         struct entry *e = add(v, P_COMPLAINTS, E_COMPLAINT);
         char cat[80], desc[200];
-        fit(cat, sizeof cat, c->category ? c->category : c->service_code);
-        fit(desc, sizeof desc, c->description);
+        fmt_text(c->category ? c->category : c->service_code, cat, sizeof cat);
+        fmt_text(c->description, desc, sizeof desc);
         str_copy(e->id, c->id, sizeof e->id);
         deadline_text(d, c->expected, ctx->now, e->state, sizeof e->state);
-        e->state_role = d == DL_NONE ? TH_DIM : deadline_role(d);
+        e->state_role = deadline_role(d);
         snprintf(e->text, sizeof e->text, "%s%s: %s", c->urgency == CURG_URGENT ? "[khẩn] " : "",
                  cat, desc);
         e->text_role = c->urgency == CURG_URGENT ? TH_BAD : TH_NORMAL;
@@ -520,12 +403,13 @@ static void sensor_entry(struct entry *e, const struct sensor *s)
     static const char *const depth_words[] = {"< 10 cm", "≥ 10 cm", "≥ 20 cm", "≥ 30 cm"};
     static const char *const depth_ascii[] = {"< 10 cm", ">= 10 cm", ">= 20 cm", ">= 30 cm"};
     char val[48], label[120], unit[24];
-    fit(label, sizeof label, s->station && *s->station ? s->station : s->name ? s->name : s->id);
-    fit(unit, sizeof unit, s->unit);
+    const char *name = s->station && *s->station ? s->station : s->name ? s->name : s->id;
+    fmt_text(name, label, sizeof label);
+    fmt_text(s->unit, unit, sizeof unit);
     int sev = sensor_severity(s);
     str_copy(e->id, s->id, sizeof e->id);
     str_copy(e->col1, sensor_kind_label(s->kind), sizeof e->col1);
-    fmt_value(s->value, s->kind == SK_WATER_LEVEL ? 2 : -1, val, sizeof val);
+    fmt_decimal(s->value, s->kind == SK_WATER_LEVEL ? 2 : -1, val, sizeof val);
     /* The state column carries the verdict in words (band, alarm level, depth class). */
     switch (s->kind) {
     case SK_AIR_QUALITY:
@@ -613,20 +497,6 @@ static void build_sensors(struct unit_view *v, const struct view_ctx *ctx)
     }
 }
 
-/* The latest period in which any indicator has an actual. */
-static const char *latest_period(const struct indicator_store *s)
-{
-    const char *best = NULL;
-    size_t n = indicator_store_indicator_count(s);
-    for (size_t i = 0; i < n; i++) {
-        const struct indicator_meta *m = indicator_store_indicator_at(s, i);
-        const char *p = m ? indicator_store_latest_period(s, m->id) : NULL;
-        if (p && (!best || indicator_period_cmp(p, best) > 0))
-            best = p;
-    }
-    return best;
-}
-
 static int outcome_order(enum indicator_outcome o)
 {
     return o == IND_NOT_MET ? 0 : o == IND_NOT_REPORTED ? 1 : o == IND_NO_PLAN ? 2 : 3;
@@ -635,7 +505,7 @@ static int outcome_order(enum indicator_outcome o)
 static void build_indicators(struct unit_view *v, const struct view_ctx *ctx)
 {
     const struct indicator_store *s = ctx->store->indicators;
-    const char *period = latest_period(s);
+    const char *period = period_latest(s);
     memset(&v->tally, 0, sizeof v->tally);
     str_copy(v->period, period ? period : "", sizeof v->period);
     if (!period || !indicator_store_tally(s, v->code, period, &v->tally)) {
@@ -657,11 +527,11 @@ static void build_indicators(struct unit_view *v, const struct view_ctx *ctx)
         double c = indicator_completion(m->direction, val.plan, val.actual);
         struct entry *e = add(v, P_INDICATORS, E_INDICATORS);
         char pa[32], pp[32], unit[64];
-        fmt_value(val.actual, m->decimals, pa, sizeof pa);
-        fmt_value(val.plan, m->decimals, pp, sizeof pp);
-        fit(unit, sizeof unit, m->unit);
-        fit(e->id, sizeof e->id, m->id);
-        fit(e->state, sizeof e->state, m->label ? m->label : m->id);
+        fmt_decimal(val.actual, m->decimals, pa, sizeof pa);
+        fmt_decimal(val.plan, m->decimals, pp, sizeof pp);
+        fmt_text(m->unit, unit, sizeof unit);
+        fmt_text(m->id, e->id, sizeof e->id);
+        fmt_text(m->label ? m->label : m->id, e->state, sizeof e->state);
         snprintf(e->text, sizeof e->text, "%s / %s %s", pa, pp, unit);
         e->order = outcome_order(o);
         e->has_bar = true;
@@ -722,8 +592,8 @@ static void build_alerts(struct unit_view *v, const struct view_ctx *ctx)
         struct entry *e = add(v, P_ALERTS, E_ALERTS);
         bool crit = ev->severity == ALERT_CRITICAL;
         char age[32], msg[200];
-        fit(e->id, sizeof e->id, ev->key);
-        fit(msg, sizeof msg, ev->message);
+        fmt_text(ev->key, e->id, sizeof e->id);
+        fmt_text(ev->message, msg, sizeof msg);
         /* Severity in words first (not only colour), then how long it has lasted. */
         str_copy(e->col1, crit ? "Nghiêm trọng" : "Cảnh báo", sizeof e->col1);
         clock_format_age(ctx->now - ev->start, age, sizeof age);
@@ -775,7 +645,7 @@ static void unit_recalc(struct view *base, const struct view_ctx *ctx)
     v->known = u || dossier_table_unit_stats(s->dossiers, code) ||
                complaint_table_unit_stats(s->complaints, code) ||
                sensor_table_unit(s->sensors, code);
-    fit(v->name, sizeof v->name, unit_table_name(s->units, code));
+    fmt_text(unit_table_name(s->units, code), v->name, sizeof v->name);
     v->type = u ? u->type : UNIT_OTHER;
     v->population = u ? u->population : -1;
     if (!v->known)

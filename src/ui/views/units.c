@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citydeck/fmt.h"
 #include "citydeck/indicators.h"
 #include "citydeck/list.h"
+#include "citydeck/listview.h"
 #include "citydeck/panel.h"
+#include "citydeck/period.h"
 #include "citydeck/store.h"
 #include "citydeck/strmap.h"
 #include "citydeck/text.h"
+#include "citydeck/unit_rank.h"
 #include "citydeck/util.h"
 #include "citydeck/view.h"
 
@@ -87,77 +91,14 @@ struct units_view {
     size_t scoped; /* the scope's row, (size_t)-1 when not scoped or unknown */
 };
 
-/* ---- formatting ----------------------------------------------------------------------- */
-
-/* "97,3%" (Vietnamese decimal comma); "–" when there is no rate. */
-static void fmt_pct(double rate, char *buf, size_t n)
-{
-    if (rate < 0) {
-        str_copy(buf, "–", n);
-        return;
-    }
-    double p = rate * 100.0;
-    if (p >= 99.95 && rate < 1.0)
-        p = 99.9; /* never round a shortfall up to a clean 100 % */
-    int tenths = (int)(p * 10.0 + 0.5);
-    if (tenths % 10 == 0)
-        snprintf(buf, n, "%d%%", tenths / 10);
-    else
-        snprintf(buf, n, "%d,%d%%", tenths / 10, tenths % 10);
-}
-
-/* Plain numbers for export: "97.3", "" when there is no rate. */
-static void fmt_pct_plain(double rate, char *buf, size_t n)
-{
-    if (rate < 0)
-        buf[0] = '\0';
-    else
-        snprintf(buf, n, "%.1f", rate * 100.0);
-}
-
-/* "1.234" (Vietnamese thousands separator). */
-static void fmt_count(size_t v, char *buf, size_t n)
-{
-    char raw[32];
-    int len = snprintf(raw, sizeof raw, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = '.';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
-}
-
-/* Copies remote text into a fixed buffer, cut on a grapheme boundary with an ellipsis (never
- * in the middle of a UTF-8 sequence). */
-static void fit(char *dst, size_t n, const char *src)
-{
-    text_fit(src ? src : "", 1 << 20, dst, n);
-}
-
 /* ---- rows -------------------------------------------------------------------------------- */
-
-/* The latest period in which any indicator has an actual. */
-static const char *latest_period(const struct indicator_store *s)
-{
-    const char *best = NULL;
-    size_t n = indicator_store_indicator_count(s);
-    for (size_t i = 0; i < n; i++) {
-        const struct indicator_meta *m = indicator_store_indicator_at(s, i);
-        const char *p = m ? indicator_store_latest_period(s, m->id) : NULL;
-        if (p && (!best || indicator_period_cmp(p, best) > 0))
-            best = p;
-    }
-    return best;
-}
 
 static struct unit_row *push_row(struct units_view *v, const char *code)
 {
     v->rows = xgrow(v->rows, &v->cap, v->nrows + 1, sizeof *v->rows);
     struct unit_row *r = &v->rows[v->nrows++];
     memset(r, 0, sizeof *r);
-    fit(r->code, sizeof r->code, code);
+    fmt_text(code, r->code, sizeof r->code);
     r->on_time = r->online = -1;
     return r;
 }
@@ -183,14 +124,14 @@ static void collect_units(struct units_view *v, const struct store *s)
             r->type = leaves[i]->type;
             const struct unit *u = leaves[i];
             char *f = text_fold(u->name ? u->name : u->full_name ? u->full_name : u->code);
-            fit(r->sort_key, sizeof r->sort_key, f);
+            fmt_text(f, r->sort_key, sizeof r->sort_key);
             free(f);
             if (u->full_name) {
-                fit(r->name, sizeof r->name, u->full_name);
+                fmt_text(u->full_name, r->name, sizeof r->name);
             } else {
                 char *full =
                     xasprintf("%s %s", unit_type_label(r->type), u->name ? u->name : u->code);
-                fit(r->name, sizeof r->name, full);
+                fmt_text(full, r->name, sizeof r->name);
                 free(full);
             }
         }
@@ -207,9 +148,9 @@ static void collect_units(struct units_view *v, const struct store *s)
     strmap_free(&seen);
     for (size_t i = 0; i < v->nrows; i++) {
         struct unit_row *r = &v->rows[i];
-        fit(r->name, sizeof r->name, unit_table_name(s->units, r->code));
+        fmt_text(unit_table_name(s->units, r->code), r->name, sizeof r->name);
         char *f = text_fold(r->name);
-        fit(r->sort_key, sizeof r->sort_key, f);
+        fmt_text(f, r->sort_key, sizeof r->sort_key);
         free(f);
     }
 }
@@ -264,18 +205,12 @@ static void fill_row(struct unit_row *r, const struct store *s, const char *peri
     }
 }
 
-/* Worst first: overdue dossiers, then overdue complaints, then the lower on-time rate (no
- * rate counts as best), then the code: a total order. */
+/* Worst first, as unit_rank_cmp orders units. */
 static int worst_first(const struct unit_row *x, const struct unit_row *y)
 {
-    if (x->d_overdue != y->d_overdue)
-        return x->d_overdue > y->d_overdue ? -1 : 1;
-    if (x->c_overdue != y->c_overdue)
-        return x->c_overdue > y->c_overdue ? -1 : 1;
-    double ox = x->on_time < 0 ? 2.0 : x->on_time, oy = y->on_time < 0 ? 2.0 : y->on_time;
-    if (ox != oy)
-        return ox < oy ? -1 : 1;
-    return strcmp(x->code, y->code);
+    struct unit_rank kx = {x->code, x->d_overdue, x->c_overdue, x->on_time};
+    struct unit_rank ky = {y->code, y->d_overdue, y->c_overdue, y->on_time};
+    return unit_rank_cmp(&kx, &ky);
 }
 
 /* qsort has no context argument: the rows being ranked are set around the call (loop
@@ -463,7 +398,7 @@ static int item_compare(void *ctx, size_t a, size_t b, int col)
     }
 }
 
-static const struct list_ops ops = {item_key, item_text, item_compare};
+static const struct list_ops ops = {.key = item_key, .text = item_text, .compare = item_compare};
 
 /* ---- the view ---------------------------------------------------------------------------- */
 
@@ -501,8 +436,8 @@ static void units_recalc(struct view *base, const struct view_ctx *ctx)
     struct units_view *v = (struct units_view *)base;
     const struct store *s = ctx->store;
     collect_units(v, s);
-    const char *period = latest_period(s->indicators);
-    fit(v->period, sizeof v->period, period);
+    const char *period = period_latest(s->indicators);
+    fmt_text(period, v->period, sizeof v->period);
 
     struct strmap by_code = {0};
     for (size_t i = 0; i < v->nrows; i++)
@@ -637,9 +572,7 @@ static struct list *units_list(struct view *base)
 static void units_crumb(struct view *base, const struct view_ctx *ctx, char *buf, size_t n)
 {
     (void)base;
-    for (size_t i = 0; ctx->arg && presets[i]; i++)
-        if (strcmp(presets[i], ctx->arg) == 0)
-            str_copy(buf, preset_words[i], n);
+    listview_crumb(presets, preset_words, ctx->arg, buf, n);
 }
 
 /* One line per unit in the list's order; rates in percent with a dot, "" for no data. */

@@ -51,11 +51,19 @@ void list_init(struct list *l, const struct table_column *cols, int ncols, table
     l->ctx = ctx;
 }
 
+struct list_keyed {
+    uint64_t key;
+    size_t item;
+};
+
 void list_free(struct list *l)
 {
     free(l->items);
+    free(l->keyed);
+    free(l->scratch);
     l->items = NULL;
-    l->n = l->cap = 0;
+    l->keyed = l->scratch = NULL;
+    l->n = l->cap = l->keyed_cap = 0;
 }
 
 void list_begin(struct list *l)
@@ -90,6 +98,50 @@ static int compare_items(const void *a, const void *b)
     return r;
 }
 
+/* LSD radix sort on the keys, a byte at a time, skipping bytes where every key agrees; stable,
+ * so equal keys keep the order the items were added in. Returns false (nothing done) when the
+ * view has no key for the column. */
+static bool sort_by_keys(struct list *l)
+{
+    int col = l->table.sort_col;
+    if (!l->ops->sort_key)
+        return false;
+    if (l->n > l->keyed_cap) {
+        l->keyed_cap = l->n;
+        l->keyed = xrealloc(l->keyed, l->keyed_cap * sizeof *l->keyed);
+        l->scratch = xrealloc(l->scratch, l->keyed_cap * sizeof *l->scratch);
+    }
+    uint64_t all_or = 0, all_and = UINT64_MAX;
+    for (size_t i = 0; i < l->n; i++) {
+        uint64_t k;
+        if (!l->ops->sort_key(l->ctx, l->items[i], col, &k))
+            return false;
+        if (col >= 0 && l->table.sort_desc)
+            k = ~k;
+        l->keyed[i] = (struct list_keyed){k, l->items[i]};
+        all_or |= k;
+        all_and &= k;
+    }
+    struct list_keyed *src = l->keyed, *dst = l->scratch;
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (((all_or ^ all_and) >> shift & 0xff) == 0)
+            continue; /* every key has the same byte here */
+        size_t count[257] = {0};
+        for (size_t i = 0; i < l->n; i++)
+            count[(src[i].key >> shift & 0xff) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < l->n; i++)
+            dst[count[src[i].key >> shift & 0xff]++] = src[i];
+        struct list_keyed *t = src;
+        src = dst;
+        dst = t;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        l->items[i] = src[i].item;
+    return true;
+}
+
 static void remember(struct list *l)
 {
     l->selected_key[0] = '\0';
@@ -112,7 +164,7 @@ void list_end(struct list *l, const struct filter *f)
         buf_free(&b);
         l->n = kept;
     }
-    if (l->n > 1 && l->ops->compare) {
+    if (l->n > 1 && !sort_by_keys(l) && l->ops->compare) {
         sorting = l;
         qsort(l->items, l->n, sizeof *l->items, compare_items);
         sorting = NULL;
