@@ -223,10 +223,8 @@ static bool item_sort_key(void *ctx, size_t item, int col, uint64_t *key)
     }
 }
 
-static const struct list_ops ops = {.key = item_key,
-                                    .text = item_text,
-                                    .compare = item_compare,
-                                    .sort_key = item_sort_key};
+static const struct list_ops ops = {
+    .key = item_key, .text = item_text, .compare = item_compare, .sort_key = item_sort_key};
 
 static struct view *complaints_create(void)
 {

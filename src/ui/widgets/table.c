@@ -65,8 +65,9 @@ static void draw_cells(struct table *t, WINDOW *w, int y, int x, const int *widt
             t->cell(t->ctx, row, i, raw, sizeof raw, &role);
         }
         text_pad(raw, widths[i], t->cols[i].right, cell, sizeof cell);
-        attr_t a = header ? theme_attr(TH_COLHEAD) : selected ? theme_attr(TH_SELECTED)
-                                                              : theme_attr(role);
+        attr_t a = header     ? theme_attr(TH_COLHEAD)
+                   : selected ? theme_attr(TH_SELECTED)
+                              : theme_attr(role);
         wattrset(w, a);
         mvwaddstr(w, y, col_x, cell);
         col_x += widths[i] + 1;
