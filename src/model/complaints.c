@@ -8,6 +8,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/strmap.h"
+#include "citydeck/timeheap.h"
 #include "citydeck/util.h"
 
 #include <stdlib.h>
@@ -41,12 +42,6 @@ struct category_slot {
     char *name;
 };
 
-struct transition {
-    int64_t when; /* the deadline state changes once now > when */
-    size_t idx;
-    uint32_t version;
-};
-
 struct complaint_table {
     struct complaint *recs;
     struct meta *meta;
@@ -62,8 +57,7 @@ struct complaint_table {
     size_t ncats;         /* named slots in use, below COMPLAINT_CATEGORY_OTHER */
     bool other_used;      /* a record has counted in the shared slot */
     struct strmap by_cat; /* keys: the slots' code strings */
-    struct transition *heap;
-    size_t hn, hcap;
+    struct timeheap heap; /* coming deadline transitions */
     complaint_observer_fn observer;
     void *observer_arg;
 };
@@ -336,42 +330,6 @@ static void apply(struct complaint_table *t, const struct contrib *c, int sign)
 
 /* ---- the transition queue ----------------------------------------------------------------- */
 
-static void heap_swap(struct transition *a, struct transition *b)
-{
-    struct transition x = *a;
-    *a = *b;
-    *b = x;
-}
-
-static void heap_push(struct complaint_table *t, int64_t when, size_t idx)
-{
-    t->heap = xgrow(t->heap, &t->hcap, t->hn + 1, sizeof *t->heap);
-    size_t i = t->hn++;
-    t->heap[i] = (struct transition){when, idx, t->meta[idx].version};
-    while (i > 0 && t->heap[(i - 1) / 2].when > t->heap[i].when) {
-        heap_swap(&t->heap[(i - 1) / 2], &t->heap[i]);
-        i = (i - 1) / 2;
-    }
-}
-
-static struct transition heap_pop(struct complaint_table *t)
-{
-    struct transition top = t->heap[0];
-    t->heap[0] = t->heap[--t->hn];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < t->hn && t->heap[l].when < t->heap[m].when)
-            m = l;
-        if (r < t->hn && t->heap[r].when < t->heap[m].when)
-            m = r;
-        if (m == i)
-            break;
-        heap_swap(&t->heap[i], &t->heap[m]);
-        i = m;
-    }
-    return top;
-}
-
 /* Queues the record's next deadline transition, if time alone can change its state. */
 static void schedule(struct complaint_table *t, size_t idx)
 {
@@ -381,7 +339,7 @@ static void schedule(struct complaint_table *t, size_t idx)
         return;
     /* DL_OK implies expected - now >= DAY_S, so expected - DAY_S cannot overflow. */
     int64_t when = s == DL_OK ? c->expected - DAY_S : c->expected;
-    heap_push(t, when, idx);
+    timeheap_push(&t->heap, when, idx, t->meta[idx].version);
 }
 
 static void notify(struct complaint_table *t, size_t idx, const char *old_unit)
@@ -411,7 +369,7 @@ static void recount_all(struct complaint_table *t)
     memset(&t->total, 0, sizeof t->total);
     for (size_t i = 0; i < t->nunits; i++)
         memset(&t->units[i].stats, 0, sizeof t->units[i].stats);
-    t->hn = 0;
+    t->heap.n = 0;
     for (size_t i = 0; i < t->n; i++) {
         enum deadline_state before = t->meta[i].c.deadline;
         recount(t, i, false);
@@ -423,9 +381,9 @@ static void recount_all(struct complaint_table *t)
 /* Stale entries pile up when records merge often; past a bound, rebuild from the live ones. */
 static void heap_compact(struct complaint_table *t)
 {
-    if (t->hn <= 2 * t->n + 1024)
+    if (t->heap.n <= 2 * t->n + 1024)
         return;
-    t->hn = 0;
+    t->heap.n = 0;
     for (size_t i = 0; i < t->n; i++)
         schedule(t, i);
 }
@@ -457,7 +415,7 @@ void complaint_table_free(struct complaint_table *t)
         free(t->cats[i].name);
     }
     strmap_free(&t->by_cat);
-    free(t->heap);
+    timeheap_free(&t->heap);
     free(t);
 }
 
@@ -479,8 +437,8 @@ void complaint_table_set_now(struct complaint_table *t, int64_t now)
         return;
     }
     t->now = now;
-    while (t->hn > 0 && t->heap[0].when < now) {
-        struct transition e = heap_pop(t);
+    while (t->heap.n > 0 && t->heap.v[0].when < now) {
+        struct timeheap_entry e = timeheap_pop(&t->heap);
         if (e.idx < t->n && t->meta[e.idx].version == e.version && recount(t, e.idx, true))
             notify(t, e.idx, t->recs[e.idx].unit_code);
     }

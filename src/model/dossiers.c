@@ -15,6 +15,7 @@
 
 #include "citydeck/clock.h"
 #include "citydeck/strmap.h"
+#include "citydeck/timeheap.h"
 #include "citydeck/util.h"
 #include "citydeck/workdays.h"
 
@@ -43,12 +44,6 @@ struct unit_slot {
     struct dossier_stats stats;
 };
 
-struct transition {
-    int64_t when; /* the state changes once now > when */
-    size_t idx;
-    uint32_t version;
-};
-
 struct dossier_table {
     int offset;
     int64_t now;
@@ -60,8 +55,7 @@ struct dossier_table {
     size_t nunits, ucap;
     struct strmap by_unit; /* keys: the slots' code strings */
     struct dossier_stats total;
-    struct transition *heap;
-    size_t hn, hcap;
+    struct timeheap heap; /* coming deadline transitions */
 };
 
 /* ---- labels and the per-record rules --------------------------------------------------- */
@@ -304,42 +298,6 @@ void dossier_batch_free(struct dossier_batch *b)
 
 /* ---- the transition heap ----------------------------------------------------------- */
 
-static void heap_swap(struct transition *a, struct transition *b)
-{
-    struct transition t = *a;
-    *a = *b;
-    *b = t;
-}
-
-static void heap_push(struct dossier_table *t, int64_t when, size_t idx)
-{
-    t->heap = xgrow(t->heap, &t->hcap, t->hn + 1, sizeof *t->heap);
-    size_t i = t->hn++;
-    t->heap[i] = (struct transition){when, idx, t->meta[idx].version};
-    while (i > 0 && t->heap[(i - 1) / 2].when > t->heap[i].when) {
-        heap_swap(&t->heap[(i - 1) / 2], &t->heap[i]);
-        i = (i - 1) / 2;
-    }
-}
-
-static struct transition heap_pop(struct dossier_table *t)
-{
-    struct transition top = t->heap[0];
-    t->heap[0] = t->heap[--t->hn];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < t->hn && t->heap[l].when < t->heap[m].when)
-            m = l;
-        if (r < t->hn && t->heap[r].when < t->heap[m].when)
-            m = r;
-        if (m == i)
-            break;
-        heap_swap(&t->heap[i], &t->heap[m]);
-        i = m;
-    }
-    return top;
-}
-
 /* Queues the record's next deadline transition, if time alone can change its state. */
 static void schedule(struct dossier_table *t, size_t idx)
 {
@@ -351,7 +309,7 @@ static void schedule(struct dossier_table *t, size_t idx)
     /* Cannot happen with the rules above; guards set_now against popping forever. */
     if (t->now != TIME_NONE && when < t->now)
         return;
-    heap_push(t, when, idx);
+    timeheap_push(&t->heap, when, idx, t->meta[idx].version);
 }
 
 /* ---- contributions ------------------------------------------------------------------ */
@@ -444,7 +402,7 @@ static void recount_all(struct dossier_table *t)
     memset(&t->total, 0, sizeof t->total);
     for (size_t i = 0; i < t->nunits; i++)
         memset(&t->units[i].stats, 0, sizeof t->units[i].stats);
-    t->hn = 0;
+    t->heap.n = 0;
     for (size_t i = 0; i < t->n; i++)
         recount(t, i, false);
 }
@@ -452,9 +410,9 @@ static void recount_all(struct dossier_table *t)
 /* Stale entries pile up when records merge often; past a bound, rebuild from the live ones. */
 static void heap_compact(struct dossier_table *t)
 {
-    if (t->hn <= 2 * t->n + 1024)
+    if (t->heap.n <= 2 * t->n + 1024)
         return;
-    t->hn = 0;
+    t->heap.n = 0;
     for (size_t i = 0; i < t->n; i++)
         schedule(t, i);
 }
@@ -482,7 +440,7 @@ void dossier_table_free(struct dossier_table *t)
         free(t->units[i].code);
     free(t->units);
     strmap_free(&t->by_unit);
-    free(t->heap);
+    timeheap_free(&t->heap);
     free(t);
 }
 
@@ -496,8 +454,8 @@ void dossier_table_set_now(struct dossier_table *t, int64_t now)
         return;
     }
     t->now = now;
-    while (t->hn > 0 && t->heap[0].when < now) {
-        struct transition e = heap_pop(t);
+    while (t->heap.n > 0 && t->heap.v[0].when < now) {
+        struct timeheap_entry e = timeheap_pop(&t->heap);
         if (e.idx < t->n && t->meta[e.idx].version == e.version)
             recount(t, e.idx, true);
     }

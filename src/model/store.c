@@ -11,6 +11,7 @@
 #include "citydeck/store.h"
 
 #include "citydeck/clock.h"
+#include "citydeck/timeheap.h"
 #include "citydeck/util.h"
 
 #include <math.h>
@@ -21,16 +22,9 @@
 #define SENSOR_SERIES_POINTS 288
 #define NONE ((size_t)-1)
 
-struct watch_entry {
-    int64_t when; /* the record's deadline state can move once the clock passes it */
-    size_t idx;
-    uint32_t version;
-};
-
 struct store_watch {
-    struct watch_entry *heap;
-    size_t hn, hcap;
-    uint32_t *version; /* per dossier index */
+    struct timeheap heap; /* when each dossier's deadline state can move next */
+    uint32_t *version;    /* per dossier index */
     size_t nversion, vcap;
     size_t complaint_touches; /* observer calls, so store_set_now knows to bump */
 };
@@ -70,7 +64,7 @@ void store_free(struct store *s)
     indicator_store_free(s->indicators);
     unit_table_free(s->units);
     store_changes_clear(&s->changes);
-    free(s->watch->heap);
+    timeheap_free(&s->watch->heap);
     free(s->watch->version);
     free(s->watch);
     free(s);
@@ -261,34 +255,6 @@ void store_merge_units(struct store *s, struct unit_batch *b)
 
 /* ---- dossiers ------------------------------------------------------------------------ */
 
-static void watch_swap(struct watch_entry *a, struct watch_entry *b)
-{
-    struct watch_entry x = *a;
-    *a = *b;
-    *b = x;
-}
-
-static void watch_push(struct store_watch *w, int64_t when, size_t idx)
-{
-    w->heap = xgrow(w->heap, &w->hcap, w->hn + 1, sizeof *w->heap);
-    size_t i = w->hn++;
-    w->heap[i] = (struct watch_entry){when, idx, w->version[idx]};
-    while (i > 0 && w->heap[(i - 1) / 2].when > w->heap[i].when) {
-        watch_swap(&w->heap[(i - 1) / 2], &w->heap[i]);
-        i = (i - 1) / 2;
-    }
-}
-
-static void watch_sift_down(struct store_watch *w, size_t i);
-
-static struct watch_entry watch_pop(struct store_watch *w)
-{
-    struct watch_entry top = w->heap[0];
-    w->heap[0] = w->heap[--w->hn];
-    watch_sift_down(w, 0);
-    return top;
-}
-
 /* Queues dossier idx's next possible transition after a merge or a transition touched it. */
 static void watch_schedule(struct store *s, size_t idx)
 {
@@ -310,7 +276,7 @@ static void watch_schedule(struct store *s, size_t idx)
     /* An instant the clock already passed without a change would pop forever. */
     int64_t now = dossier_table_now(s->dossiers);
     if (when != TIME_NONE && (now == TIME_NONE || when >= now))
-        watch_push(w, when, idx);
+        timeheap_push(&w->heap, when, idx, w->version[idx]);
 }
 
 static void dossier_touched(struct store *s, size_t idx, const char *old_unit)
@@ -328,19 +294,10 @@ static size_t dossier_index(const struct dossier_table *t, const char *id)
     return d ? (size_t)(d - dossier_table_at(t, 0)) : NONE;
 }
 
-static void watch_sift_down(struct store_watch *w, size_t i)
+static bool watch_live(const struct timeheap_entry *e, void *ctx)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < w->hn && w->heap[l].when < w->heap[m].when)
-            m = l;
-        if (r < w->hn && w->heap[r].when < w->heap[m].when)
-            m = r;
-        if (m == i)
-            return;
-        watch_swap(&w->heap[i], &w->heap[m]);
-        i = m;
-    }
+    const struct store_watch *w = ctx;
+    return e->idx < w->nversion && e->version == w->version[e->idx];
 }
 
 /* Stale entries pile up as records merge; past a bound, drop them and re-heapify in place:
@@ -349,15 +306,9 @@ static void watch_compact(struct store *s)
 {
     struct store_watch *w = s->watch;
     size_t n = dossier_table_count(s->dossiers);
-    if (w->hn <= 2 * n + 1024)
+    if (w->heap.n <= 2 * n + 1024)
         return;
-    size_t k = 0;
-    for (size_t i = 0; i < w->hn; i++)
-        if (w->heap[i].idx < w->nversion && w->heap[i].version == w->version[w->heap[i].idx])
-            w->heap[k++] = w->heap[i];
-    w->hn = k;
-    for (size_t i = k / 2; i-- > 0;)
-        watch_sift_down(w, i);
+    timeheap_filter(&w->heap, watch_live, w);
 }
 
 void store_merge_dossiers(struct store *s, struct dossier_batch *b, int64_t now)
@@ -415,15 +366,15 @@ void store_merge_dossiers(struct store *s, struct dossier_batch *b, int64_t now)
     }
     /* The clock moved: report the records whose transition passed. */
     if (everything) {
-        s->watch->hn = 0;
+        s->watch->heap.n = 0;
         for (size_t i = 0; i < n1; i++) {
             dossier_touched(s, i, NULL);
             watch_schedule(s, i);
         }
     } else if (clock1 != TIME_NONE) {
         struct store_watch *w = s->watch;
-        while (w->hn > 0 && w->heap[0].when < clock1) {
-            struct watch_entry e = watch_pop(w);
+        while (w->heap.n > 0 && w->heap.v[0].when < clock1) {
+            struct timeheap_entry e = timeheap_pop(&w->heap);
             if (e.idx < n1 && e.version == w->version[e.idx]) {
                 dossier_touched(s, e.idx, NULL);
                 watch_schedule(s, e.idx);
