@@ -28,8 +28,8 @@ static void usage(FILE *out)
             "                       $XDG_CONFIG_HOME/citydeck/config.ini)\n"
             "  --read-only          view only: every action that changes state is off\n"
             "  --log FILE           write the log (and stderr while the screen is up) to FILE\n"
-            "  --view VIEW[:ARG]    start in VIEW (views: %s;\n"
-            "                       ARG: a preset such as dossiers:overdue, or a record id)\n"
+            "  --view VIEW[:ARG]    start in VIEW; ARG: a preset (dossiers:overdue) or a record\n"
+            "                       (unit:21025)\n"
             "  --snapshot VIEW[:ARG] print one frame of VIEW as text after the first poll and\n"
             "                       exit\n"
             "  --size COLSxROWS     size of the --snapshot frame (default 120x40)\n"
@@ -39,7 +39,10 @@ static void usage(FILE *out)
             "  -h, --help           show this help and exit\n"
             "  -V, --version        show the version and exit\n"
             "\n"
-            "Keys: ? help, arrows/PgUp/PgDn/Home/End move, r refresh now, q quit.\n"
+            "Views: %s;\n"
+            "one record: dossier, complaint, sensor, unit.\n"
+            "Keys: 1-7 views, Enter drill down, Esc back, / filter, : commands, s sort,\n"
+            "p pause, a acknowledge, r refresh now, ? help, q quit.\n"
             "See citydeck(1) and citydeck.conf(5).\n",
             view_names());
 }
