@@ -238,9 +238,14 @@ static int help_lines(char (*out)[2][160], int max)
             for (const struct key_binding *b = keys_bindings(); b->key; b++) {
                 if (b->action != (enum action)k)
                     continue;
-                size_t len = strlen(keys);
-                snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "",
-                         keys_name(b->key, name, sizeof name));
+                /* Two codes for one key (Enter, Backspace) are named once. */
+                keys_name(b->key, name, sizeof name);
+                size_t len = strlen(keys), nl = strlen(name);
+                bool seen = false;
+                for (const char *p = keys; (p = strstr(p, name)) && !seen; p += nl)
+                    seen = (p == keys || p[-1] == ' ') && (p[nl] == ' ' || p[nl] == '\0');
+                if (!seen)
+                    snprintf(keys + len, sizeof keys - len, "%s%s", len ? " " : "", name);
             }
         if (!keys[0])
             continue;
@@ -278,6 +283,10 @@ static void draw_help(struct ui *u, int rows, int cols)
     mvhline(y0 + h - 1, x0, ascii ? '-' : ACS_HLINE, w);
     mvvline(y0, x0, ascii ? '|' : ACS_VLINE, h);
     mvvline(y0, x0 + w - 1, ascii ? '|' : ACS_VLINE, h);
+    mvaddch(y0, x0, ascii ? '+' : ACS_ULCORNER);
+    mvaddch(y0, x0 + w - 1, ascii ? '+' : ACS_URCORNER);
+    mvaddch(y0 + h - 1, x0, ascii ? '+' : ACS_LLCORNER);
+    mvaddch(y0 + h - 1, x0 + w - 1, ascii ? '+' : ACS_LRCORNER);
     put(y0, x0 + 2, w - 4, " Trợ giúp — phím (có thể đổi trong [keys] của cấu hình) ", TH_TITLE);
     char lines[ACT_COUNT][2][160];
     int n = help_lines(lines, ACT_COUNT);
