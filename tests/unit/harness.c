@@ -3,11 +3,14 @@
 #include "harness.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "citydeck/clock.h"
@@ -15,6 +18,33 @@
 #include "citydeck/text.h"
 #include "citydeck/theme.h"
 #include "citydeck/util.h"
+
+void harness_tmpdir(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "/tmp/citydeck-test-%s-XXXXXX", name);
+    cr_assert_not_null(mkdtemp(buf), "mkdtemp %s", buf);
+}
+
+void harness_rm_rf(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            harness_rm_rf(p);
+        else
+            unlink(p);
+        free(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
 
 char *harness_fixture_read(const char *dir, const char *name, size_t *len)
 {

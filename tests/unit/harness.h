@@ -17,6 +17,12 @@
  * caller frees, its length in *len. */
 char *harness_fixture_read(const char *dir, const char *name, size_t *len);
 
+/* A fresh directory /tmp/citydeck-test-NAME-XXXXXX written into buf (at least 64 bytes);
+ * fails the test when it cannot be made. */
+void harness_tmpdir(char *buf, size_t n, const char *name);
+/* Removes dir and everything below it (symbolic links are removed, not followed). */
+void harness_rm_rf(const char *dir);
+
 /* xorshift64*: a seeded PRNG, so a failure replays exactly. Advances *state. */
 uint64_t harness_rng(uint64_t *state);
 

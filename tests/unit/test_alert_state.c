@@ -7,6 +7,7 @@
 #include "citydeck/clock.h"
 #include "citydeck/store.h"
 #include "citydeck/util.h"
+#include "harness.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -21,37 +22,15 @@
 
 static char tmpdir[64];
 
-static void rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char *p = xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_rf(p);
-        else
-            unlink(p);
-        free(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static void setup(void)
 {
-    strcpy(tmpdir, "/tmp/citydeck-state-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    harness_tmpdir(tmpdir, sizeof tmpdir, "state");
     setenv("XDG_STATE_HOME", tmpdir, 1);
 }
 
 static void teardown(void)
 {
-    rm_rf(tmpdir);
+    harness_rm_rf(tmpdir);
 }
 
 TestSuite(alert_state, .init = setup, .fini = teardown);

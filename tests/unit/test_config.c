@@ -2,9 +2,9 @@
 #include "citydeck/config.h"
 
 #include "citydeck/util.h"
+#include "harness.h"
 
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,27 +16,14 @@ static struct config cfg;
 
 static void setup(void)
 {
-    strcpy(tmpdir, "/tmp/citydeck-test-config-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    harness_tmpdir(tmpdir, sizeof tmpdir, "config");
     config_init(&cfg);
 }
 
 static void teardown(void)
 {
     config_free(&cfg);
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char *p = xasprintf("%s/%s", tmpdir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    harness_rm_rf(tmpdir);
 }
 
 TestSuite(config, .init = setup, .fini = teardown);

@@ -3,7 +3,6 @@
  * JSON-stat collection page a feed follows. */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,27 +24,14 @@ static struct config cfg;
 
 static void setup(void)
 {
-    strcpy(tmpdir, "/tmp/citydeck-test-pxweb-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    harness_tmpdir(tmpdir, sizeof tmpdir, "pxweb");
     config_init(&cfg);
 }
 
 static void teardown(void)
 {
     config_free(&cfg);
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char *p = xasprintf("%s/%s", tmpdir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    harness_rm_rf(tmpdir);
 }
 
 TestSuite(pxweb, .init = setup, .fini = teardown);

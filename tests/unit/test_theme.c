@@ -10,19 +10,18 @@
 #include "citydeck/screen.h"
 #include "citydeck/theme.h"
 #include "citydeck/util.h"
+#include "harness.h"
 
-static char dir[] = "/tmp/citydeck-theme-XXXXXX";
+static char dir[64];
 
 static void setup(void)
 {
-    cr_assert_not_null(mkdtemp(dir));
+    harness_tmpdir(dir, sizeof dir, "theme");
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    harness_rm_rf(dir);
 }
 
 static char *write_theme(const char *text)
