@@ -42,5 +42,8 @@ char *buf_take(struct buf *b);
  * "-._~") and those in keep (NULL: none) becomes %XX. A query component keeps nothing; a key
  * inside a path may keep the sub-delims a server reads literally. */
 void url_encode(struct buf *b, const char *s, const char *keep);
+/* Removes every key=... parameter from the query of url, in place, and a '?' or '&' left
+ * dangling at the end. */
+void url_drop_param(char *url, const char *key);
 
 #endif

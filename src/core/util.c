@@ -155,3 +155,21 @@ void url_encode(struct buf *b, const char *s, const char *keep)
             buf_appendf(b, "%%%02X", *p);
     }
 }
+
+void url_drop_param(char *url, const char *key)
+{
+    char *q = strchr(url, '?');
+    size_t klen = strlen(key);
+    for (char *p = q ? q + 1 : NULL; p && *p;) {
+        char *amp = strchr(p, '&');
+        char *end = amp ? amp + 1 : p + strlen(p);
+        if (!strncmp(p, key, klen) && p[klen] == '=') {
+            memmove(p, end, strlen(end) + 1);
+            continue;
+        }
+        p = end;
+    }
+    size_t n = strlen(url);
+    while (n && (url[n - 1] == '&' || url[n - 1] == '?'))
+        url[--n] = '\0';
+}

@@ -515,31 +515,12 @@ struct cases_summary *cases_parse_summary(const char *body, size_t len,
     return s;
 }
 
-/* Drops one "key=value" parameter from the query part of url (in place). */
-static void drop_param(char *url, const char *key)
-{
-    char *q = strchr(url, '?');
-    size_t klen = strlen(key);
-    for (char *p = q ? q + 1 : NULL; p && *p;) {
-        char *amp = strchr(p, '&');
-        char *end = amp ? amp + 1 : p + strlen(p);
-        if (!strncmp(p, key, klen) && p[klen] == '=') {
-            memmove(p, end, strlen(end) + 1);
-            continue;
-        }
-        p = end;
-    }
-    size_t n = strlen(url);
-    while (n && (url[n - 1] == '&' || url[n - 1] == '?'))
-        url[--n] = '\0';
-}
-
 char *cases_incremental_url(const char *list_url, int64_t as_of, int offset_s)
 {
     char *url = xstrdup(list_url);
     static const char *const keys[] = {"status", "as_of", "page", "updated_since"};
     for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-        drop_param(url, keys[i]);
+        url_drop_param(url, keys[i]);
     char when[40];
     clock_format_iso(as_of, offset_s, when, sizeof when);
     struct buf b = {0};

@@ -401,25 +401,6 @@ struct complaint_batch *open311_parse_requests(const char *body, size_t len,
 
 /* ---- incremental polling --------------------------------------------------------------- */
 
-/* Removes every key=... parameter from the query of url (in place). */
-static void drop_param(char *url, const char *key)
-{
-    char *q = strchr(url, '?');
-    size_t klen = strlen(key);
-    for (char *p = q ? q + 1 : NULL; p && *p;) {
-        char *amp = strchr(p, '&');
-        char *end = amp ? amp + 1 : p + strlen(p);
-        if (!strncmp(p, key, klen) && p[klen] == '=') {
-            memmove(p, end, strlen(end) + 1);
-            continue;
-        }
-        p = end;
-    }
-    size_t n = strlen(url);
-    while (n && (url[n - 1] == '&' || url[n - 1] == '?'))
-        url[--n] = '\0';
-}
-
 char *open311_incremental_url(const char *list_url, int64_t after)
 {
     char *url = xstrdup(list_url);
@@ -429,7 +410,7 @@ char *open311_incremental_url(const char *list_url, int64_t after)
         *hash = '\0';
     static const char *const keys[] = {"status", "page", "updated_after", "updated_before"};
     for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-        drop_param(url, keys[i]);
+        url_drop_param(url, keys[i]);
     char when[40];
     clock_format_iso(after - OPEN311_INCREMENTAL_OVERLAP_S, 0, when, sizeof when);
     size_t n = strlen(when);

@@ -111,6 +111,8 @@ struct alert_entry *alerts_entry_find(const struct alerts *a, const char *key);
 void alerts_changed(struct alerts *a);
 struct alert_event *alerts_event_new(void);
 void alerts_event_free(struct alert_event *e);
+/* Drops an entry, its event and its place in the map and the entry list. */
+void alerts_entry_free(struct alerts *a, struct alert_entry *e);
 void alerts_hist_push(struct alerts *a, struct alert_event *e);
 /* The entry of a restored event; the event is taken. */
 struct alert_entry *alerts_entry_restore(struct alerts *a, struct alert_event *e);

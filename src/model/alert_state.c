@@ -390,21 +390,8 @@ static const char *parse_event(char **f, struct alert_event **out)
 static void clear_all(struct alerts *a)
 {
     /* Entries own their events; dropping them all is the way to start over. */
-    while (a->nentries > 0) {
-        struct alert_entry *e = a->entries[a->nentries - 1];
-        a->rule_entries[e->rule]--;
-        alerts_event_free(e->ev);
-        e->ev = NULL;
-        a->entries[--a->nentries] = NULL;
-        free(e->key);
-        free(e->target_id);
-        free(e->unit_code);
-        free(e->name);
-        free(e->level);
-        free(e->period);
-        free(e->error);
-        free(e);
-    }
+    while (a->nentries > 0)
+        alerts_entry_free(a, a->entries[a->nentries - 1]);
     free(a->map.slots);
     memset(&a->map, 0, sizeof a->map);
     for (size_t i = 0; i < a->nhist; i++)

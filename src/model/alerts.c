@@ -163,7 +163,7 @@ static struct alert_entry *entry_new(struct alerts *a, size_t rule, const char *
     return e;
 }
 
-static void entry_free(struct alerts *a, struct alert_entry *e)
+void alerts_entry_free(struct alerts *a, struct alert_entry *e)
 {
     map_del(&a->map, e);
     a->entries[e->pos] = a->entries[--a->nentries];
@@ -355,7 +355,7 @@ static void entry_release(struct alerts *a, struct alert_entry *e, int64_t now)
         a->state_dirty = true;
     }
     if (!e->ev)
-        entry_free(a, e);
+        alerts_entry_free(a, e);
 }
 
 void alerts_observe(struct alerts *a, const struct store *s, size_t rule, const char *target_id,
@@ -441,7 +441,7 @@ void alerts_free(struct alerts *a)
     if (!a)
         return;
     while (a->nentries > 0)
-        entry_free(a, a->entries[a->nentries - 1]);
+        alerts_entry_free(a, a->entries[a->nentries - 1]);
     free(a->entries);
     free(a->map.slots);
     for (size_t i = 0; i < a->nhist; i++)
@@ -536,7 +536,7 @@ void alerts_tick(struct alerts *a, const struct store *s, int64_t now)
                 entry_step(a, s, e, now); /* min_duration elapsing, a silence lifted */
         } else if (e->ev && e->ev->end != TIME_NONE && now - e->ev->end > r->merge_interval) {
             entry_retire_event(a, e);
-            entry_free(a, e);
+            alerts_entry_free(a, e);
         }
     }
     history_prune(a, now);
