@@ -75,7 +75,6 @@ static void collect(const char *line, const struct view_ctx *ctx, struct candida
 {
     char first[64] = "";
     const char *space = strchr(line, ' ');
-    const char *view_ops_name = NULL;
     if (space) {
         size_t n = (size_t)(space - line) < sizeof first - 1 ? (size_t)(space - line) : 0;
         memcpy(first, line, n);
@@ -109,8 +108,7 @@ static void collect(const char *line, const struct view_ctx *ctx, struct candida
         return;
     }
     const struct view_ops *v = view_find(first);
-    view_ops_name = v ? v->name : NULL;
-    if (view_ops_name && v->presets && last == space)
+    if (v && v->presets && last == space)
         for (const char *const *p = v->presets; *p; p++)
             offer(c, *p);
 }

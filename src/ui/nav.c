@@ -75,14 +75,19 @@ void nav_free(struct nav *n)
         frame_free(&n->frames[--n->depth]);
 }
 
-struct view_ctx nav_ctx(struct nav *n, const struct view_ctx *base)
+/* base with one frame's scope, argument and filter. */
+static struct view_ctx frame_ctx(const struct nav_frame *f, const struct view_ctx *base)
 {
     struct view_ctx c = *base;
-    struct nav_frame *f = nav_top(n);
     c.scope = f->scope;
     c.arg = f->arg;
     c.filter = filter_active(&f->filter) ? &f->filter : NULL;
     return c;
+}
+
+struct view_ctx nav_ctx(struct nav *n, const struct view_ctx *base)
+{
+    return frame_ctx(nav_top(n), base);
 }
 
 /* The path of the stack: the province, then each frame's view (and its unit where the scope
@@ -111,10 +116,7 @@ void nav_breadcrumb(struct nav *n, const struct view_ctx *base, char *buf, size_
             buf_appendf(&b, " › %s", f->ops->title);
         if (f->ops->crumb) {
             char crumb[160] = "";
-            struct view_ctx c = *base;
-            c.scope = f->scope;
-            c.arg = f->arg;
-            c.filter = filter_active(&f->filter) ? &f->filter : NULL;
+            struct view_ctx c = frame_ctx(f, base);
             f->ops->crumb(f->view, &c, crumb, sizeof crumb);
             if (crumb[0])
                 buf_appendf(&b, " › %s", crumb);

@@ -304,11 +304,6 @@ static void draw_help(struct ui *u, int rows, int cols)
         TH_DIM);
 }
 
-static struct view_ctx frame_ctx(struct ui *u, const struct view_ctx *base)
-{
-    return nav_ctx(&u->nav, base);
-}
-
 /* Both only grow, so their sum changes whenever either does. */
 static uint64_t data_generation(const struct view_ctx *ctx)
 {
@@ -324,7 +319,7 @@ static void recalc_if_needed(struct ui *u, const struct view_ctx *base, bool for
         u->data_dirty = true;
     if (!force && !f->fresh && (!u->data_dirty || u->paused || held(u)))
         return;
-    struct view_ctx ctx = frame_ctx(u, base);
+    struct view_ctx ctx = nav_ctx(&u->nav, base);
     if (f->ops->recalc)
         f->ops->recalc(f->view, &ctx);
     u->seen_generation = data_generation(base);
@@ -348,7 +343,7 @@ void ui_render(struct ui *u, const struct view_ctx *ctx)
     }
     draw_topbar(u, ctx, cols);
     struct nav_frame *f = nav_top(&u->nav);
-    struct view_ctx fctx = frame_ctx(u, ctx);
+    struct view_ctx fctx = nav_ctx(&u->nav, ctx);
     struct rect body = {1, 0, rows - 2, cols};
     u->body_w = cols;
     f->ops->draw(f->view, &fctx, stdscr, body);
@@ -485,7 +480,7 @@ int ui_on_action(struct ui *u, enum action a, const struct view_ctx *ctx)
         break;
     }
     struct nav_request req = {0};
-    struct view_ctx fctx = frame_ctx(u, ctx);
+    struct view_ctx fctx = nav_ctx(&u->nav, ctx);
     bool handled = f->ops->on_action && f->ops->on_action(f->view, a, &fctx, &req);
     if (!handled && l)
         handled = list_on_action(l, a);
@@ -574,7 +569,7 @@ int ui_on_key(struct ui *u, int key, bool is_code, const struct view_ctx *ctx)
         return run_command(u, text, ctx);
     if (kind == PROMPT_VIEW && f->ops->on_prompt) {
         struct nav_request req = {0};
-        struct view_ctx fctx = frame_ctx(u, ctx);
+        struct view_ctx fctx = nav_ctx(&u->nav, ctx);
         f->ops->on_prompt(f->view, &fctx, r == PROMPT_DONE ? text : NULL, &req);
         apply_request(u, &req);
     }
@@ -604,6 +599,6 @@ void ui_export(struct ui *u, const struct view_ctx *ctx, FILE *out)
 {
     recalc_if_needed(u, ctx, true);
     struct nav_frame *f = nav_top(&u->nav);
-    struct view_ctx fctx = frame_ctx(u, ctx);
+    struct view_ctx fctx = nav_ctx(&u->nav, ctx);
     f->ops->export(f->view, &fctx, out);
 }
